@@ -1,0 +1,1022 @@
+/*
+ * One RISC-V hart: RV32IMAC + Zicsr + Zifencei + Zicntr, modes M/S/U, Sv32.
+ *
+ * Speed comes from three caches, all exact:
+ *  - decoded pages: each physical page of code is decoded once into two
+ *    Int32Arrays (decode.ts); a store to such a page clears the slots it
+ *    overwrote, FENCE.I clears everything;
+ *  - a software TLB per access kind (read, write, fetch), direct-mapped,
+ *    tagged with the virtual page number and the privilege the access is
+ *    made at, so that mode switches need no flush; SFENCE.VMA, satp and the
+ *    mstatus bits that change translation flush it. Write entries are never
+ *    made for pages holding decoded code, so stores to code take the slow
+ *    path that invalidates it;
+ *  - the execute loop keeps pc and the instruction count in locals and runs
+ *    a batch of instructions between interrupt checks. Anything that can
+ *    make an interrupt pending or change translation ends the batch.
+ *
+ * The execute switch uses literal op numbers (a jump table in V8); each case
+ * names its op in a comment, and hart.test.ts checks those names against
+ * decode.ts's Op table.
+ */
+import * as C from './csr-defs.ts';
+import { csrRead, csrWrite } from './csr.ts';
+import { decode, Op, type DecodeTarget } from './decode.ts';
+import {
+  ACCESS_FAULT_CAUSE, ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PMP_ENTRIES, pmpAllows, translate,
+  type MmuState,
+} from './mmu.ts';
+
+/** What a hart needs from the board. */
+export interface HartBus {
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  mmioRead(pa: number, size: number, hart: number): number | undefined;
+  mmioWrite(pa: number, size: number, value: number, hart: number): boolean;
+  /** mip bits asserted by devices for this hart (MSIP, MTIP, MEIP, SEIP). */
+  interrupts(hart: number): number;
+  /** The CLINT's mtime, for the time CSR. */
+  mtime(): number;
+}
+
+export const HART_RUNNING = 0;
+/** In WFI, until an enabled interrupt is pending. */
+export const HART_WAITING = 1;
+
+/** Thrown (never allocated anew) when an access faults deep in a helper. */
+const TRAP = { trap: true };
+
+const PAGE_SLOTS = 2048; // 2-byte instruction slots in a 4 KiB page
+const TLB_SIZE = 256;
+const TLB_MASK = TLB_SIZE - 1;
+const ITLB_SIZE = 64;
+const ITLB_MASK = ITLB_SIZE - 1;
+/** Longest run of instructions between interrupt checks. */
+export const MAX_BATCH = 4096;
+
+/** A physical page of decoded instructions. */
+class DecodedPage {
+  readonly ops = new Int32Array(PAGE_SLOTS);
+  readonly imms = new Int32Array(PAGE_SLOTS);
+  /** Physical address of the page; ramOffset is -1 for code outside RAM (the boot ROM). */
+  constructor(readonly address: number, readonly ramOffset: number) {}
+}
+
+/** Interrupts in the order the privileged specification takes them. */
+const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER];
+
+export class Hart implements MmuState {
+  readonly x = new Int32Array(33); // x0..x31, and x[32], the sink for writes to x0
+  pc = 0;
+  priv = C.PRV_M;
+  state = HART_RUNNING;
+
+  // ---- CSRs ----
+  mstatus = 0;
+  mie = 0;
+  /** The software-writable mip bits (SSIP, STIP, SEIP); devices supply the rest. */
+  mipSoftware = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mtvec = 0;
+  mepc = 0;
+  mcause = 0;
+  mtval = 0;
+  mscratch = 0;
+  mcounteren = 0;
+  mcountinhibit = 0;
+  menvcfg = 0;
+  stvec = 0;
+  sepc = 0;
+  scause = 0;
+  stval = 0;
+  sscratch = 0;
+  satp = 0;
+  scounteren = 0;
+  senvcfg = 0;
+  readonly pmpcfg = new Uint8Array(PMP_ENTRIES);
+  readonly pmpaddr = new Int32Array(PMP_ENTRIES);
+
+  // ---- counters ----
+  private minstret = 0;
+  private mcycle = 0;
+  /** Instructions retired so far in the running batch (for counter reads mid-batch). */
+  private batchRetired = 0;
+  /** Instructions retired per privilege mode (index = PRV_*). */
+  readonly retiredByMode = new Float64Array(4);
+  /** Traps taken, by cause: exceptions 0..31, interrupts 32 + number; per target mode M (row 0) / S (row 1). */
+  readonly trapsByCause = new Float64Array(2 * 48);
+
+  // ---- LR/SC ----
+  private reservationAddress = -1;
+  private reservationValue = 0;
+
+  // ---- memory ----
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly ram8: Uint8Array;
+  readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  private readonly readTag = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly readOffset = new Int32Array(TLB_SIZE);
+  private readonly writeTag = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly writeOffset = new Int32Array(TLB_SIZE);
+  private readonly fetchTag = new Int32Array(ITLB_SIZE).fill(-1);
+  private readonly fetchPage: (DecodedPage | undefined)[] = new Array(ITLB_SIZE).fill(undefined);
+  /** Decoded pages by RAM page number. */
+  private codePages: (DecodedPage | undefined)[];
+  /** Decoded pages outside RAM, by physical page number. */
+  private romPages = new Map<number, DecodedPage>();
+  /** Set by a slow-path access that touched a device: the batch ends after it. */
+  private deviceTouched = false;
+
+  // ---- pending trap (set by fault(), consumed by the loop) ----
+  private trapCause = 0;
+  private trapValue = 0;
+  /** The bits of the CSR instruction being executed, for mtval if it is illegal. */
+  private csrInstruction = 0;
+
+  private readonly decoded: DecodeTarget = { word: 0, imm: 0 };
+
+  constructor(readonly id: number, readonly bus: HartBus) {
+    this.ramBase = bus.ramBase;
+    this.ramSize = bus.ramSize;
+    this.ram8 = bus.ram8;
+    this.ram16 = bus.ram16;
+    this.ram32 = bus.ram32;
+    this.codePages = new Array(Math.ceil(bus.ramSize / 4096)).fill(undefined);
+  }
+
+  /** Puts the hart in its reset state, starting at `pc` in M-mode. */
+  reset(pc: number): void {
+    this.x.fill(0);
+    this.pc = pc | 0;
+    this.priv = C.PRV_M;
+    this.state = HART_RUNNING;
+    this.mstatus = this.mie = this.mipSoftware = this.medeleg = this.mideleg = 0;
+    this.mtvec = this.mepc = this.mcause = this.mtval = this.mscratch = 0;
+    this.mcounteren = this.mcountinhibit = this.menvcfg = 0;
+    this.stvec = this.sepc = this.scause = this.stval = this.sscratch = this.satp = 0;
+    this.scounteren = this.senvcfg = 0;
+    this.pmpcfg.fill(0);
+    this.pmpaddr.fill(0);
+    this.minstret = this.mcycle = 0;
+    this.retiredByMode.fill(0);
+    this.trapsByCause.fill(0);
+    this.reservationAddress = -1;
+    this.flushCode();
+  }
+
+  // ================================================================
+  // Running
+  // ================================================================
+
+  /**
+   * Runs up to `budget` instructions (fewer if the hart enters WFI).
+   * Returns the number of instructions retired.
+   */
+  run(budget: number): number {
+    let retired = 0;
+    let steps = 0; // retired instructions plus traps, so a trap loop still ends
+    while (steps < budget) {
+      if (this.state === HART_WAITING && !this.wakeFromWfi()) break;
+      this.takePendingInterrupt();
+      const n = this.runBatch(Math.min(budget - steps, MAX_BATCH));
+      retired += n;
+      steps += n === 0 ? 1 : n;
+    }
+    return retired;
+  }
+
+  /** The interrupts that are pending and enabled in mie (what WFI waits for). */
+  pendingInterrupts(): number {
+    return this.readMip() & this.mie;
+  }
+
+  /** Leaves WFI if an interrupt is pending; returns true if the hart runs again. */
+  wakeFromWfi(): boolean {
+    if (this.pendingInterrupts() === 0) return false;
+    this.state = HART_RUNNING;
+    return true;
+  }
+
+  readMip(): number {
+    return this.mipSoftware | this.bus.interrupts(this.id);
+  }
+
+  /** Takes the highest-priority interrupt that is pending, enabled and not masked. */
+  private takePendingInterrupt(): void {
+    const pending = this.pendingInterrupts();
+    if (pending === 0) return;
+    const machine = pending & ~this.mideleg;
+    const machineEnabled = this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0;
+    const supervisor = pending & this.mideleg;
+    const supervisorEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
+    const takeable = (machineEnabled ? machine : 0) | (supervisorEnabled ? supervisor : 0);
+    if (takeable === 0) return;
+    for (const irq of INTERRUPT_PRIORITY) {
+      if (takeable & (1 << irq)) {
+        this.takeTrap(irq, true, 0);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Enters the trap handler for `cause` (an exception, or an interrupt if
+   * `interrupt`), in M-mode or, if delegated, in S-mode. this.pc must hold
+   * the pc of the trapping instruction (or the next one, for interrupts).
+   */
+  takeTrap(cause: number, interrupt: boolean, tval: number): void {
+    const delegated = this.priv <= C.PRV_S && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
+    const causeValue = (interrupt ? C.INTERRUPT_BIT : 0) | cause;
+    const vectorOffset = interrupt ? 4 * cause : 0;
+    const counter = interrupt ? 32 + cause : cause;
+    this.reservationAddress = -1;
+    if (delegated) {
+      this.trapsByCause[48 + counter]++;
+      this.scause = causeValue;
+      this.sepc = this.pc;
+      this.stval = tval;
+      let s = this.mstatus & ~(C.MSTATUS_SPIE | C.MSTATUS_SIE | C.MSTATUS_SPP);
+      if (this.mstatus & C.MSTATUS_SIE) s |= C.MSTATUS_SPIE;
+      if (this.priv === C.PRV_S) s |= C.MSTATUS_SPP;
+      this.mstatus = s;
+      this.priv = C.PRV_S;
+      this.pc = ((this.stvec & ~3) + ((this.stvec & 1) ? vectorOffset : 0)) | 0;
+    } else {
+      this.trapsByCause[counter]++;
+      this.mcause = causeValue;
+      this.mepc = this.pc;
+      this.mtval = tval;
+      let s = this.mstatus & ~(C.MSTATUS_MPIE | C.MSTATUS_MIE | C.MSTATUS_MPP);
+      if (this.mstatus & C.MSTATUS_MIE) s |= C.MSTATUS_MPIE;
+      s |= this.priv << C.MSTATUS_MPP_SHIFT;
+      this.mstatus = s;
+      this.priv = C.PRV_M;
+      this.pc = ((this.mtvec & ~3) + ((this.mtvec & 1) ? vectorOffset : 0)) | 0;
+    }
+  }
+
+  /** Records an exception and throws the trap sentinel (used from slow paths). */
+  fault(cause: number, tval: number): never {
+    this.trapCause = cause;
+    this.trapValue = tval;
+    throw TRAP;
+  }
+
+  /** Illegal instruction from the CSR instruction being executed (mtval = its bits). */
+  illegalCsr(): never {
+    return this.fault(C.CAUSE_ILLEGAL_INSTRUCTION, this.csrInstruction);
+  }
+
+  /** The privilege loads and stores are made at: MPP when mstatus.MPRV is set in M-mode. */
+  private dataPriv(): number {
+    if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV)) {
+      return (this.mstatus & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT;
+    }
+    return this.priv;
+  }
+
+  /**
+   * Runs at most `limit` instructions without checking interrupts; returns
+   * how many retired. The hot loop: everything per instruction is here.
+   */
+  private runBatch(limit: number): number {
+    const x = this.x;
+    const ram8 = this.ram8;
+    const ram16 = this.ram16;
+    const ram32 = this.ram32;
+    const readTag = this.readTag;
+    const readOffset = this.readOffset;
+    const writeTag = this.writeTag;
+    const writeOffset = this.writeOffset;
+    const privAtStart = this.priv;
+    const dataTag = this.dataPriv() << 20;
+    const fetchTagBits = this.priv << 20;
+    let pc = this.pc;
+    let icount = 0;
+    let pageBase = 1; // virtual base of the page `ops` decodes; 1 = none
+    let page: DecodedPage | undefined;
+    let ops: Int32Array = this.readOffset; // replaced before first use
+    let imms: Int32Array = this.readOffset;
+    let exceptionCause = -1;
+    let exceptionValue = 0;
+    try {
+      loop: while (icount < limit) {
+        icount++;
+        if ((pc & ~0xfff) !== pageBase) {
+          const vpn = pc >>> 12;
+          const e = vpn & ITLB_MASK;
+          page = this.fetchTag[e] === (vpn | fetchTagBits) ? this.fetchPage[e]! : this.fetchSlow(pc);
+          ops = page.ops;
+          imms = page.imms;
+          pageBase = pc & ~0xfff;
+        }
+        const slot = (pc & 0xfff) >>> 1;
+        let w = ops[slot];
+        let imm: number;
+        if ((w & 127) < 2) {
+          w = this.slowSlot(pc, page!, slot);
+          imm = this.decoded.imm;
+        } else {
+          imm = imms[slot];
+        }
+        const rd = (w >>> 7) & 63;
+        const rs1 = (w >>> 13) & 31;
+        const rs2 = (w >>> 18) & 31;
+        const next = (pc + (w >>> 24)) | 0;
+        switch (w & 127) {
+          case 2: // ILLEGAL
+            icount--;
+            exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+            exceptionValue = imm;
+            break loop;
+          case 3: // LUI
+            x[rd] = imm;
+            pc = next;
+            break;
+          case 4: // AUIPC
+            x[rd] = (pc + imm) | 0;
+            pc = next;
+            break;
+          case 5: // JAL
+            x[rd] = next;
+            pc = (pc + imm) | 0;
+            break;
+          case 6: { // JALR
+            const target = ((x[rs1] + imm) & ~1) | 0;
+            x[rd] = next;
+            pc = target;
+            break;
+          }
+          case 7: // BEQ
+            pc = x[rs1] === x[rs2] ? (pc + imm) | 0 : next;
+            break;
+          case 8: // BNE
+            pc = x[rs1] !== x[rs2] ? (pc + imm) | 0 : next;
+            break;
+          case 9: // BLT
+            pc = x[rs1] < x[rs2] ? (pc + imm) | 0 : next;
+            break;
+          case 10: // BGE
+            pc = x[rs1] >= x[rs2] ? (pc + imm) | 0 : next;
+            break;
+          case 11: // BLTU
+            pc = (x[rs1] >>> 0) < (x[rs2] >>> 0) ? (pc + imm) | 0 : next;
+            break;
+          case 12: // BGEU
+            pc = (x[rs1] >>> 0) >= (x[rs2] >>> 0) ? (pc + imm) | 0 : next;
+            break;
+          case 13: { // LB
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            let v: number;
+            if (readTag[e] === ((a >>> 12) | dataTag)) v = ram8[readOffset[e] + (a & 0xfff)];
+            else { v = this.loadSlow(a, 1); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            x[rd] = (v << 24) >> 24;
+            pc = next;
+            break;
+          }
+          case 14: { // LH
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            let v: number;
+            if (readTag[e] === ((a >>> 12) | dataTag) && (a & 1) === 0) v = ram16[(readOffset[e] + (a & 0xfff)) >>> 1];
+            else { v = this.loadSlow(a, 2); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            x[rd] = (v << 16) >> 16;
+            pc = next;
+            break;
+          }
+          case 15: { // LW
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (readTag[e] === ((a >>> 12) | dataTag) && (a & 3) === 0) x[rd] = ram32[(readOffset[e] + (a & 0xfff)) >>> 2];
+            else { x[rd] = this.loadSlow(a, 4); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 16: { // LBU
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (readTag[e] === ((a >>> 12) | dataTag)) x[rd] = ram8[readOffset[e] + (a & 0xfff)];
+            else { x[rd] = this.loadSlow(a, 1) & 0xff; if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 17: { // LHU
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (readTag[e] === ((a >>> 12) | dataTag) && (a & 1) === 0) x[rd] = ram16[(readOffset[e] + (a & 0xfff)) >>> 1];
+            else { x[rd] = this.loadSlow(a, 2) & 0xffff; if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 18: { // SB
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (writeTag[e] === ((a >>> 12) | dataTag)) ram8[writeOffset[e] + (a & 0xfff)] = x[rs2];
+            else { this.storeSlow(a, x[rs2], 1); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 19: { // SH
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (writeTag[e] === ((a >>> 12) | dataTag) && (a & 1) === 0) ram16[(writeOffset[e] + (a & 0xfff)) >>> 1] = x[rs2];
+            else { this.storeSlow(a, x[rs2], 2); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 20: { // SW
+            const a = (x[rs1] + imm) | 0;
+            const e = (a >>> 12) & TLB_MASK;
+            if (writeTag[e] === ((a >>> 12) | dataTag) && (a & 3) === 0) ram32[(writeOffset[e] + (a & 0xfff)) >>> 2] = x[rs2];
+            else { this.storeSlow(a, x[rs2], 4); if (this.deviceTouched) limit = this.endOnDevice(icount); }
+            pc = next;
+            break;
+          }
+          case 21: // ADDI
+            x[rd] = (x[rs1] + imm) | 0;
+            pc = next;
+            break;
+          case 22: // SLTI
+            x[rd] = x[rs1] < imm ? 1 : 0;
+            pc = next;
+            break;
+          case 23: // SLTIU
+            x[rd] = (x[rs1] >>> 0) < (imm >>> 0) ? 1 : 0;
+            pc = next;
+            break;
+          case 24: // XORI
+            x[rd] = x[rs1] ^ imm;
+            pc = next;
+            break;
+          case 25: // ORI
+            x[rd] = x[rs1] | imm;
+            pc = next;
+            break;
+          case 26: // ANDI
+            x[rd] = x[rs1] & imm;
+            pc = next;
+            break;
+          case 27: // SLLI
+            x[rd] = x[rs1] << imm;
+            pc = next;
+            break;
+          case 28: // SRLI
+            x[rd] = x[rs1] >>> imm;
+            pc = next;
+            break;
+          case 29: // SRAI
+            x[rd] = x[rs1] >> imm;
+            pc = next;
+            break;
+          case 30: // ADD
+            x[rd] = (x[rs1] + x[rs2]) | 0;
+            pc = next;
+            break;
+          case 31: // SUB
+            x[rd] = (x[rs1] - x[rs2]) | 0;
+            pc = next;
+            break;
+          case 32: // SLL
+            x[rd] = x[rs1] << (x[rs2] & 31);
+            pc = next;
+            break;
+          case 33: // SLT
+            x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+            pc = next;
+            break;
+          case 34: // SLTU
+            x[rd] = (x[rs1] >>> 0) < (x[rs2] >>> 0) ? 1 : 0;
+            pc = next;
+            break;
+          case 35: // XOR
+            x[rd] = x[rs1] ^ x[rs2];
+            pc = next;
+            break;
+          case 36: // SRL
+            x[rd] = x[rs1] >>> (x[rs2] & 31);
+            pc = next;
+            break;
+          case 37: // SRA
+            x[rd] = x[rs1] >> (x[rs2] & 31);
+            pc = next;
+            break;
+          case 38: // OR
+            x[rd] = x[rs1] | x[rs2];
+            pc = next;
+            break;
+          case 39: // AND
+            x[rd] = x[rs1] & x[rs2];
+            pc = next;
+            break;
+          case 40: // MUL
+            x[rd] = Math.imul(x[rs1], x[rs2]);
+            pc = next;
+            break;
+          case 41: // MULH
+            x[rd] = mulhSigned(x[rs1], x[rs2]);
+            pc = next;
+            break;
+          case 42: // MULHSU
+            x[rd] = mulhSignedUnsigned(x[rs1], x[rs2]);
+            pc = next;
+            break;
+          case 43: // MULHU
+            x[rd] = mulhUnsigned(x[rs1], x[rs2]);
+            pc = next;
+            break;
+          case 44: { // DIV
+            const a = x[rs1];
+            const b = x[rs2];
+            x[rd] = b === 0 ? -1 : (a === -0x80000000 && b === -1) ? a : (a / b) | 0;
+            pc = next;
+            break;
+          }
+          case 45: { // DIVU
+            const b = x[rs2] >>> 0;
+            x[rd] = b === 0 ? -1 : ((x[rs1] >>> 0) / b) | 0;
+            pc = next;
+            break;
+          }
+          case 46: { // REM
+            const a = x[rs1];
+            const b = x[rs2];
+            x[rd] = b === 0 ? a : (a === -0x80000000 && b === -1) ? 0 : (a % b) | 0;
+            pc = next;
+            break;
+          }
+          case 47: { // REMU
+            const b = x[rs2] >>> 0;
+            x[rd] = b === 0 ? x[rs1] : ((x[rs1] >>> 0) % b) | 0;
+            pc = next;
+            break;
+          }
+          case 48: // FENCE
+            pc = next;
+            break;
+          case 49: // FENCE_I
+            this.flushCode();
+            pc = next;
+            pageBase = 1;
+            break;
+          case 50: // ECALL
+            icount--;
+            exceptionCause = C.CAUSE_USER_ECALL + this.priv;
+            exceptionValue = 0;
+            break loop;
+          case 51: // EBREAK
+            icount--;
+            exceptionCause = C.CAUSE_BREAKPOINT;
+            exceptionValue = pc;
+            break loop;
+          case 52: // MRET
+            if (this.priv !== C.PRV_M) {
+              icount--;
+              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionValue = 0x30200073;
+              break loop;
+            }
+            pc = this.mret();
+            break loop;
+          case 53: // SRET
+            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TSR))) {
+              icount--;
+              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionValue = 0x10200073;
+              break loop;
+            }
+            pc = this.sret();
+            break loop;
+          case 54: // WFI
+            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TW))) {
+              icount--;
+              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionValue = 0x10500073;
+              break loop;
+            }
+            pc = next;
+            if (this.pendingInterrupts() === 0) this.state = HART_WAITING;
+            break loop;
+          case 55: // SFENCE_VMA
+            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM))) {
+              icount--;
+              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionValue = 0x12000073 | (rs1 << 15) | (rs2 << 20);
+              break loop;
+            }
+            this.flushTlb();
+            pc = next;
+            break loop;
+          case 56: // CSRRW
+          case 57: // CSRRS
+          case 58: // CSRRC
+          case 59: // CSRRWI
+          case 60: // CSRRSI
+          case 61: // CSRRCI
+            this.batchRetired = icount - 1;
+            this.executeCsr(w, imm);
+            pc = next;
+            break loop; // a CSR write may enable an interrupt or change translation
+          case 62: { // LR_W
+            const index = this.atomicIndex(x[rs1], true);
+            const v = Atomics.load(ram32, index);
+            this.reservationAddress = index;
+            this.reservationValue = v;
+            x[rd] = v;
+            pc = next;
+            break;
+          }
+          case 63: { // SC_W
+            const index = this.atomicIndex(x[rs1], false);
+            let failed = 1;
+            if (this.reservationAddress === index &&
+              Atomics.compareExchange(ram32, index, this.reservationValue, x[rs2]) === this.reservationValue) {
+              failed = 0;
+              this.invalidateCodeAt(index);
+            }
+            this.reservationAddress = -1;
+            x[rd] = failed;
+            pc = next;
+            break;
+          }
+          case 64: { // AMOSWAP_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = Atomics.exchange(ram32, index, x[rs2]);
+            pc = next;
+            break;
+          }
+          case 65: { // AMOADD_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = Atomics.add(ram32, index, x[rs2]);
+            pc = next;
+            break;
+          }
+          case 66: { // AMOXOR_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = Atomics.xor(ram32, index, x[rs2]);
+            pc = next;
+            break;
+          }
+          case 67: { // AMOAND_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = Atomics.and(ram32, index, x[rs2]);
+            pc = next;
+            break;
+          }
+          case 68: { // AMOOR_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = Atomics.or(ram32, index, x[rs2]);
+            pc = next;
+            break;
+          }
+          case 69: // AMOMIN_W
+          case 70: // AMOMAX_W
+          case 71: // AMOMINU_W
+          case 72: { // AMOMAXU_W
+            const index = this.atomicIndex(x[rs1], false);
+            x[rd] = amoMinMax(ram32, index, x[rs2], w & 127);
+            pc = next;
+            break;
+          }
+          default:
+            throw new Error(`hart ${this.id}: no case for decoded op ${w & 127} at pc ${hex(pc)}`);
+        }
+      }
+    } catch (thrown) {
+      if (thrown !== TRAP) throw thrown;
+      icount--;
+      exceptionCause = this.trapCause;
+      exceptionValue = this.trapValue;
+    }
+    this.pc = pc;
+    this.account(privAtStart, icount);
+    if (exceptionCause >= 0) this.takeTrap(exceptionCause, false, exceptionValue);
+    return icount;
+  }
+
+  /** Books `count` retired instructions to the mode they ran in. */
+  private account(mode: number, count: number): void {
+    this.batchRetired = 0;
+    this.retiredByMode[mode] += count;
+    if ((this.mcountinhibit & 4) === 0) this.minstret += count;
+    if ((this.mcountinhibit & 1) === 0) this.mcycle += count;
+  }
+
+  /** A slow-path access touched a device: end the batch after this instruction. */
+  private endOnDevice(icount: number): number {
+    this.deviceTouched = false;
+    return icount;
+  }
+
+  instretCount(): number {
+    return this.minstret + this.batchRetired;
+  }
+
+  cycleCount(): number {
+    return this.mcycle + this.batchRetired;
+  }
+
+  /** Sets minstret as seen by the next instruction (the writing one does not count). */
+  setInstretCount(value: number): void {
+    this.minstret = value - this.batchRetired - 1;
+  }
+
+  setCycleCount(value: number): void {
+    this.mcycle = value - this.batchRetired - 1;
+  }
+
+  private mret(): number {
+    const s = this.mstatus;
+    const previous = (s & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT;
+    let next = s & ~(C.MSTATUS_MIE | C.MSTATUS_MPP);
+    if (s & C.MSTATUS_MPIE) next |= C.MSTATUS_MIE;
+    next |= C.MSTATUS_MPIE;
+    if (previous !== C.PRV_M) next &= ~C.MSTATUS_MPRV;
+    this.mstatus = next;
+    this.priv = previous;
+    this.reservationAddress = -1;
+    return this.mepc;
+  }
+
+  private sret(): number {
+    const s = this.mstatus;
+    const previous = (s & C.MSTATUS_SPP) ? C.PRV_S : C.PRV_U;
+    let next = s & ~(C.MSTATUS_SIE | C.MSTATUS_SPP | C.MSTATUS_MPRV);
+    if (s & C.MSTATUS_SPIE) next |= C.MSTATUS_SIE;
+    next |= C.MSTATUS_SPIE;
+    this.mstatus = next;
+    this.priv = previous;
+    this.reservationAddress = -1;
+    return this.sepc;
+  }
+
+  /** CSRRW/S/C and their immediate forms; decoded word `w`, CSR number `csr`. */
+  private executeCsr(w: number, csr: number): void {
+    const op = w & 127;
+    const rd = (w >>> 7) & 63;
+    const source = (w >>> 13) & 31;
+    const immediate = op >= Op.CSRRWI;
+    const operand = immediate ? source : this.x[source];
+    const kind = immediate ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
+    const funct3 = kind + (immediate ? 5 : 1);
+    this.csrInstruction = ((csr << 20) | (source << 15) | (funct3 << 12) | ((rd & 31) << 7) | 0x73) | 0;
+    if (kind === 0) {
+      const old = rd === 32 ? 0 : csrRead(this, csr);
+      csrWrite(this, csr, operand);
+      this.x[rd] = old;
+      return;
+    }
+    const old = csrRead(this, csr);
+    if (source !== 0) csrWrite(this, csr, kind === 1 ? old | operand : old & ~operand);
+    this.x[rd] = old;
+  }
+
+  // ================================================================
+  // Instruction fetch and decode
+  // ================================================================
+
+  /** Translates the page of `pc` for execution and returns its decoded page. */
+  private fetchSlow(pc: number): DecodedPage {
+    const pa = translate(this, pc, ACCESS_FETCH, this.priv);
+    const pageAddress = pa - (pa % 4096);
+    if (!pmpAllows(this, pa, 2, ACCESS_FETCH, this.priv)) this.fault(C.CAUSE_FETCH_ACCESS, pc);
+    const page = this.decodedPageAt(pageAddress, pc);
+    if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv)) {
+      const vpn = pc >>> 12;
+      this.fetchTag[vpn & ITLB_MASK] = vpn | (this.priv << 20);
+      this.fetchPage[vpn & ITLB_MASK] = page;
+    }
+    return page;
+  }
+
+  private decodedPageAt(pageAddress: number, pc: number): DecodedPage {
+    const offset = pageAddress - this.ramBase;
+    if (offset >= 0 && offset < this.ramSize) {
+      const number = offset / 4096;
+      let page = this.codePages[number];
+      if (!page) {
+        page = new DecodedPage(pageAddress, offset);
+        this.codePages[number] = page;
+        this.dropWriteEntries(offset);
+      }
+      return page;
+    }
+    let page = this.romPages.get(pageAddress);
+    if (!page) {
+      if (this.bus.mmioRead(pageAddress + ((pc & 0xfff) & ~1), 2, this.id) === undefined) {
+        this.fault(C.CAUSE_FETCH_ACCESS, pc);
+      }
+      page = new DecodedPage(pageAddress, -1);
+      this.romPages.set(pageAddress, page);
+    }
+    return page;
+  }
+
+  /** Reads the 16 bits at `slot` of a decoded page from memory. */
+  private readParcel(page: DecodedPage, slot: number, pc: number): number {
+    if (page.ramOffset >= 0) return this.ram16[(page.ramOffset >>> 1) + slot];
+    const v = this.bus.mmioRead(page.address + slot * 2, 2, this.id);
+    if (v === undefined) this.fault(C.CAUSE_FETCH_ACCESS, pc);
+    return v & 0xffff;
+  }
+
+  /**
+   * Decodes the instruction at `slot` (not yet decoded, or crossing into the
+   * next page); leaves it in this.decoded and returns its word.
+   */
+  private slowSlot(pc: number, page: DecodedPage, slot: number): number {
+    const low = this.readParcel(page, slot, pc);
+    if ((low & 3) !== 3) {
+      decode(low, this.decoded);
+    } else if (slot < PAGE_SLOTS - 1) {
+      decode(low | (this.readParcel(page, slot + 1, pc) << 16), this.decoded);
+    } else {
+      // A 32-bit instruction whose upper half is on the next page: fetch it
+      // each time (rare, and the two pages may be remapped independently).
+      page.ops[slot] = Op.CROSS_PAGE;
+      const nextPc = (pc + 2) | 0;
+      const nextPage = this.fetchSlow(nextPc);
+      decode(low | (this.readParcel(nextPage, 0, nextPc) << 16), this.decoded);
+      return this.decoded.word;
+    }
+    page.ops[slot] = this.decoded.word;
+    page.imms[slot] = this.decoded.imm;
+    return this.decoded.word;
+  }
+
+  // ================================================================
+  // Loads and stores (slow paths)
+  // ================================================================
+
+  /** Translates and checks a data access; returns the physical address. */
+  private dataAddress(va: number, size: number, access: number): number {
+    const priv = this.dataPriv();
+    const pa = translate(this, va, access, priv);
+    if (!pmpAllows(this, pa, size, access, priv)) this.fault(ACCESS_FAULT_CAUSE[access], va);
+    return pa;
+  }
+
+  /** A load that missed the TLB, is misaligned, or reaches a device. Returns the raw value. */
+  private loadSlow(va: number, size: number): number {
+    if ((va & (size - 1)) !== 0) return this.loadMisaligned(va, size);
+    const pa = this.dataAddress(va, size, ACCESS_LOAD);
+    const offset = pa - this.ramBase;
+    if (offset >= 0 && offset < this.ramSize) {
+      this.fillDataEntry(va, pa, ACCESS_LOAD);
+      if (size === 4) return this.ram32[offset >>> 2];
+      if (size === 2) return this.ram16[offset >>> 1];
+      return this.ram8[offset];
+    }
+    const v = this.bus.mmioRead(pa, size, this.id);
+    if (v === undefined) this.fault(C.CAUSE_LOAD_ACCESS, va);
+    this.deviceTouched = true;
+    return size === 4 ? v | 0 : v & (size === 2 ? 0xffff : 0xff);
+  }
+
+  /** Misaligned loads are done byte by byte, as QEMU does them. */
+  private loadMisaligned(va: number, size: number): number {
+    let v = 0;
+    for (let i = 0; i < size; i++) v |= (this.loadSlow((va + i) | 0, 1) & 0xff) << (8 * i);
+    return v;
+  }
+
+  private storeSlow(va: number, value: number, size: number): void {
+    if ((va & (size - 1)) !== 0) {
+      // Check every byte's translation first so a fault writes nothing.
+      for (let i = 0; i < size; i++) this.dataAddress((va + i) | 0, 1, ACCESS_STORE);
+      for (let i = 0; i < size; i++) this.storeSlow((va + i) | 0, value >>> (8 * i), 1);
+      return;
+    }
+    const pa = this.dataAddress(va, size, ACCESS_STORE);
+    const offset = pa - this.ramBase;
+    if (offset >= 0 && offset < this.ramSize) {
+      if (size === 4) this.ram32[offset >>> 2] = value;
+      else if (size === 2) this.ram16[offset >>> 1] = value;
+      else this.ram8[offset] = value;
+      this.invalidateCode(offset, size);
+      this.fillDataEntry(va, pa, ACCESS_STORE);
+      return;
+    }
+    if (!this.bus.mmioWrite(pa, size, value, this.id)) this.fault(C.CAUSE_STORE_ACCESS, va);
+    this.deviceTouched = true;
+  }
+
+  /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows. */
+  private fillDataEntry(va: number, pa: number, access: number): void {
+    const pageAddress = pa - (pa % 4096);
+    const offset = pageAddress - this.ramBase;
+    const priv = this.dataPriv();
+    if (!pmpAllows(this, pageAddress, 4096, access, priv)) return;
+    const vpn = va >>> 12;
+    const e = vpn & TLB_MASK;
+    if (access === ACCESS_STORE) {
+      if (this.codePages[offset / 4096]) return; // stores to code must invalidate it
+      this.writeTag[e] = vpn | (priv << 20);
+      this.writeOffset[e] = offset;
+    } else {
+      this.readTag[e] = vpn | (priv << 20);
+      this.readOffset[e] = offset;
+    }
+  }
+
+  /** Translates the address of an LR/SC/AMO; returns its index in ram32. */
+  private atomicIndex(va: number, isLoadReserved: boolean): number {
+    const access = isLoadReserved ? ACCESS_LOAD : ACCESS_STORE;
+    if ((va & 3) !== 0) this.fault(isLoadReserved ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, va);
+    const pa = this.dataAddress(va, 4, access);
+    const offset = pa - this.ramBase;
+    if (offset < 0 || offset >= this.ramSize) this.fault(ACCESS_FAULT_CAUSE[access], va);
+    if (!isLoadReserved) this.invalidateCode(offset, 4);
+    return offset >>> 2;
+  }
+
+  private invalidateCodeAt(index: number): void {
+    this.invalidateCode(index * 4, 4);
+  }
+
+  /** Forgets decoded instructions overlapping RAM bytes [offset, offset + size). */
+  private invalidateCode(offset: number, size: number): void {
+    const number = Math.floor(offset / 4096);
+    const page = this.codePages[number];
+    if (page) {
+      const first = Math.max(0, ((offset & 0xfff) - 2) >> 1);
+      const last = Math.min(PAGE_SLOTS - 1, ((offset & 0xfff) + size - 1) >> 1);
+      page.ops.fill(0, first, last + 1);
+    }
+    // A 32-bit instruction at the end of the previous page may start there.
+    if ((offset & 0xfff) < 2 && number > 0) {
+      const previous = this.codePages[number - 1];
+      if (previous) previous.ops[PAGE_SLOTS - 1] = 0;
+    }
+  }
+
+  /** Removes write-TLB entries for the RAM page at `offset` (it now holds code). */
+  private dropWriteEntries(offset: number): void {
+    for (let e = 0; e < TLB_SIZE; e++) {
+      if (this.writeOffset[e] === offset) this.writeTag[e] = -1;
+    }
+  }
+
+  /** Forgets all translations (SFENCE.VMA, satp, mstatus.MPRV/SUM/MXR, PMP). */
+  flushTlb(): void {
+    this.readTag.fill(-1);
+    this.writeTag.fill(-1);
+    this.fetchTag.fill(-1);
+  }
+
+  /** Forgets all decoded instructions (FENCE.I, reset). */
+  flushCode(): void {
+    this.codePages.fill(undefined);
+    this.romPages.clear();
+    this.flushTlb();
+  }
+}
+
+// ---- arithmetic helpers ----
+
+function mulhUnsigned(a: number, b: number): number {
+  const aLow = a & 0xffff;
+  const aHigh = a >>> 16;
+  const bLow = b & 0xffff;
+  const bHigh = b >>> 16;
+  const lowLow = aLow * bLow;
+  const mid1 = aHigh * bLow;
+  const mid2 = aLow * bHigh;
+  const carry = ((lowLow >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff)) >>> 16;
+  return (aHigh * bHigh + (mid1 >>> 16) + (mid2 >>> 16) + carry) | 0;
+}
+
+function mulhSigned(a: number, b: number): number {
+  let high = mulhUnsigned(a, b);
+  if (a < 0) high = (high - b) | 0;
+  if (b < 0) high = (high - a) | 0;
+  return high;
+}
+
+function mulhSignedUnsigned(a: number, b: number): number {
+  let high = mulhUnsigned(a, b);
+  if (a < 0) high = (high - b) | 0;
+  return high;
+}
+
+function amoMinMax(ram32: Int32Array, index: number, operand: number, op: number): number {
+  for (;;) {
+    const old = Atomics.load(ram32, index);
+    let result: number;
+    if (op === Op.AMOMIN_W) result = old < operand ? old : operand;
+    else if (op === Op.AMOMAX_W) result = old > operand ? old : operand;
+    else if (op === Op.AMOMINU_W) result = (old >>> 0) < (operand >>> 0) ? old : operand;
+    else result = (old >>> 0) > (operand >>> 0) ? old : operand;
+    if (Atomics.compareExchange(ram32, index, old, result) === old) return old;
+  }
+}
+
+function hex(value: number): string {
+  return '0x' + (value >>> 0).toString(16).padStart(8, '0');
+}
