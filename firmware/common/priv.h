@@ -193,9 +193,10 @@
   bne t6, tp, test_fail
 
 /* The recording trap handlers. The M-mode one records mstatus, mcause,
- * mtval, mepc, clears MPRV and continues in M-mode at s6. The S-mode one
- * records sstatus, scause, stval, sepc and continues in S-mode at s6.
- * priv_unexpected reports the last recorded trap and fails the test. */
+ * mtval, mepc and continues in M-mode at s6, with MPRV and MIE clear. The
+ * S-mode one records sstatus, scause, stval, sepc and continues in S-mode
+ * at s6. priv_unexpected reports the last recorded trap and fails the test
+ * (check 0xfff, as test.h's unexpected-trap handler does). */
 #define PRIV_COMMON_CODE                \
   .align 6;                             \
 priv_m_trap:                            \
@@ -209,7 +210,7 @@ priv_m_trap:                            \
   la s6, priv_unexpected;               \
   li t6, MSTATUS_MPP;                   \
   csrs mstatus, t6;                     \
-  li t6, MSTATUS_MPRV;                  \
+  li t6, MSTATUS_MPRV | MSTATUS_MPIE;   \
   csrc mstatus, t6;                     \
   mret;                                 \
   .align 6;                             \

@@ -73,6 +73,8 @@ export class Hart implements MmuState {
   pc = 0;
   priv = C.PRV_M;
   state = HART_RUNNING;
+  /** Set by the host to make run() return after the current batch (power off, reboot, pause). */
+  stopRequested = false;
 
   // ---- CSRs ----
   mstatus = 0;
@@ -181,7 +183,7 @@ export class Hart implements MmuState {
   run(budget: number): number {
     let retired = 0;
     let steps = 0; // retired instructions plus traps, so a trap loop still ends
-    while (steps < budget) {
+    while (steps < budget && !this.stopRequested) {
       if (this.state === HART_WAITING && !this.wakeFromWfi()) break;
       this.takePendingInterrupt();
       const n = this.runBatch(Math.min(budget - steps, MAX_BATCH));
@@ -573,7 +575,7 @@ export class Hart implements MmuState {
           case 51: // EBREAK
             icount--;
             exceptionCause = C.CAUSE_BREAKPOINT;
-            exceptionValue = pc;
+            exceptionValue = 0; // QEMU 7.2 leaves mtval 0 (the specification allows 0 or the pc)
             break loop;
           case 52: // MRET
             if (this.priv !== C.PRV_M) {

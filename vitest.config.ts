@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // Differential tests boot programs on two machines; give them room.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
