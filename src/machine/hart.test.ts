@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as K from './counters.ts';
 import * as C from './csr-defs.ts';
 import { Op } from './decode.ts';
 import { Hart, HART_WAITING } from './hart.ts';
@@ -213,8 +214,8 @@ describe('CSRs and traps', () => {
 
   it('counts retired instructions per mode, not the ones that trap', () => {
     const { hart } = run([A.addi(A0, 0, 1), A.ecall()], (h) => { h.mtvec = BASE + 8; });
-    expect(hart.retiredByMode[C.PRV_M]).toBe(1);
-    expect(hart.trapsByCause[C.CAUSE_MACHINE_ECALL]).toBe(1);
+    expect(hart.counters[K.RETIRED + K.MODE_M]).toBe(1);
+    expect(hart.counters[K.trapIndex(K.TARGET_M, C.CAUSE_MACHINE_ECALL)]).toBe(1);
   });
 });
 

@@ -20,6 +20,7 @@
  * decode.ts's Op table.
  */
 import * as C from './csr-defs.ts';
+import * as K from './counters.ts';
 import { csrRead, csrWrite } from './csr.ts';
 import { decode, Op, type DecodeTarget } from './decode.ts';
 import {
@@ -65,6 +66,9 @@ class DecodedPage {
   constructor(readonly address: number, readonly ramOffset: number) {}
 }
 
+/** Counter mode index of each privilege level (PRV_U, PRV_S, -, PRV_M). */
+const MODE_OF_PRIV = [K.MODE_U, K.MODE_S, K.MODE_S, K.MODE_M];
+
 /** Interrupts in the order the privileged specification takes them. */
 const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER];
 
@@ -107,10 +111,6 @@ export class Hart implements MmuState {
   private mcycle = 0;
   /** Instructions retired so far in the running batch (for counter reads mid-batch). */
   private batchRetired = 0;
-  /** Instructions retired per privilege mode (index = PRV_*). */
-  readonly retiredByMode = new Float64Array(4);
-  /** Traps taken, by cause: exceptions 0..31, interrupts 32 + number; per target mode M (row 0) / S (row 1). */
-  readonly trapsByCause = new Float64Array(2 * 48);
 
   // ---- LR/SC ----
   private reservationAddress = -1;
@@ -143,7 +143,16 @@ export class Hart implements MmuState {
 
   private readonly decoded: DecodeTarget = { word: 0, imm: 0 };
 
-  constructor(readonly id: number, readonly bus: HartBus) {
+  /**
+   * `counters` (layout in counters.ts) and `status` may be views of shared
+   * memory, so that others read them while the hart runs.
+   */
+  constructor(
+    readonly id: number,
+    readonly bus: HartBus,
+    readonly counters = new Float64Array(K.HART_COUNTER_WORDS),
+    readonly status = new Int32Array(K.HART_STATUS_WORDS),
+  ) {
     this.ramBase = bus.ramBase;
     this.ramSize = bus.ramSize;
     this.ram8 = bus.ram8;
@@ -166,8 +175,8 @@ export class Hart implements MmuState {
     this.pmpcfg.fill(0);
     this.pmpaddr.fill(0);
     this.minstret = this.mcycle = 0;
-    this.retiredByMode.fill(0);
-    this.trapsByCause.fill(0);
+    this.counters.fill(0);
+    this.publishStatus();
     this.reservationAddress = -1;
     this.flushCode();
   }
@@ -236,10 +245,10 @@ export class Hart implements MmuState {
     const delegated = this.priv <= C.PRV_S && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
     const causeValue = (interrupt ? C.INTERRUPT_BIT : 0) | cause;
     const vectorOffset = interrupt ? 4 * cause : 0;
-    const counter = interrupt ? 32 + cause : cause;
+    const slot = K.causeSlot(cause, interrupt);
     this.reservationAddress = -1;
     if (delegated) {
-      this.trapsByCause[48 + counter]++;
+      this.counters[K.trapIndex(K.TARGET_S, slot)]++;
       this.scause = causeValue;
       this.sepc = this.pc;
       this.stval = tval;
@@ -250,7 +259,7 @@ export class Hart implements MmuState {
       this.priv = C.PRV_S;
       this.pc = ((this.stvec & ~3) + ((this.stvec & 1) ? vectorOffset : 0)) | 0;
     } else {
-      this.trapsByCause[counter]++;
+      this.counters[K.trapIndex(K.TARGET_M, slot)]++;
       this.mcause = causeValue;
       this.mepc = this.pc;
       this.mtval = tval;
@@ -560,6 +569,7 @@ export class Hart implements MmuState {
             break;
           }
           case 48: // FENCE
+            Atomics.add(ram32, 0, 0); // a full barrier for the other harts' workers
             pc = next;
             break;
           case 49: // FENCE_I
@@ -703,9 +713,10 @@ export class Hart implements MmuState {
   }
 
   /** Books `count` retired instructions to the mode they ran in. */
-  private account(mode: number, count: number): void {
+  private account(priv: number, count: number): void {
     this.batchRetired = 0;
-    this.retiredByMode[mode] += count;
+    this.counters[K.RETIRED + MODE_OF_PRIV[priv]] += count;
+    this.publishStatus();
     if ((this.mcountinhibit & 4) === 0) this.minstret += count;
     if ((this.mcountinhibit & 1) === 0) this.mcycle += count;
   }
@@ -714,6 +725,13 @@ export class Hart implements MmuState {
   private endOnDevice(icount: number): number {
     this.deviceTouched = false;
     return icount;
+  }
+
+  /** Writes mode, pc and state to the status block. */
+  publishStatus(): void {
+    this.status[K.STATUS_MODE] = MODE_OF_PRIV[this.priv];
+    this.status[K.STATUS_PC] = this.pc;
+    this.status[K.STATUS_STATE] = this.state;
   }
 
   instretCount(): number {
