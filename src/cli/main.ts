@@ -43,7 +43,7 @@ export function parseArguments(args: string[]): RunOptions & { image: string } {
     const arg = args[i];
     switch (arg) {
       case '--harts': options.harts = parseInteger(arg, args[++i], 1, 16); break;
-      case '--ram': options.ramMiB = parseInteger(arg, args[++i], 1, 2048); break;
+      case '--ram': options.ramMiB = parseInteger(arg, args[++i], 4, 2048); break;
       case '--max-instructions': options.maxInstructions = parseInteger(arg, args[++i], 1, Number.MAX_SAFE_INTEGER); break;
       case '--deterministic': options.deterministic = true; break;
       case '--raw': options.raw = true; break;
