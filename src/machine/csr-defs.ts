@@ -24,6 +24,12 @@ export const CAUSE_MACHINE_ECALL = 11;
 export const CAUSE_FETCH_PAGE_FAULT = 12;
 export const CAUSE_LOAD_PAGE_FAULT = 13;
 export const CAUSE_STORE_PAGE_FAULT = 15;
+// H extension
+export const CAUSE_VIRTUAL_SUPERVISOR_ECALL = 10;
+export const CAUSE_FETCH_GUEST_PAGE_FAULT = 20;
+export const CAUSE_LOAD_GUEST_PAGE_FAULT = 21;
+export const CAUSE_VIRTUAL_INSTRUCTION = 22;
+export const CAUSE_STORE_GUEST_PAGE_FAULT = 23;
 
 // ---- interrupt numbers (mcause with bit 31 set; bit positions in mip/mie) ----
 export const IRQ_S_SOFT = 1;
@@ -32,6 +38,14 @@ export const IRQ_S_TIMER = 5;
 export const IRQ_M_TIMER = 7;
 export const IRQ_S_EXT = 9;
 export const IRQ_M_EXT = 11;
+export const IRQ_VS_SOFT = 2;
+export const IRQ_VS_TIMER = 6;
+export const IRQ_VS_EXT = 10;
+export const IRQ_S_GUEST_EXT = 12;
+/** The VS-level interrupt bits (VSSIP, VSTIP, VSEIP). */
+export const MIP_VS_MASK = (1 << 2) | (1 << 6) | (1 << 10);
+/** The interrupts of the H extension: VS-level ones and SGEI. */
+export const MIP_H_MASK = MIP_VS_MASK | (1 << 12);
 export const INTERRUPT_BIT = 0x80000000 | 0;
 
 // ---- mstatus fields (RV32) ----
@@ -59,6 +73,28 @@ export const SSTATUS_MASK =
   MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR |
   (1 << 31);
 
+// ---- mstatush (RV32) ----
+export const MSTATUSH_GVA = 1 << 6;
+export const MSTATUSH_MPV = 1 << 7;
+
+// ---- hstatus (RV32; GEILEN = 0, so VGEIN is read-only zero) ----
+export const HSTATUS_GVA = 1 << 6;
+export const HSTATUS_SPV = 1 << 7;
+export const HSTATUS_SPVP = 1 << 8;
+export const HSTATUS_HU = 1 << 9;
+export const HSTATUS_VTVM = 1 << 20;
+export const HSTATUS_VTW = 1 << 21;
+export const HSTATUS_VTSR = 1 << 22;
+export const HSTATUS_WRITABLE =
+  HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR;
+
+// ---- hgatp (Sv32x4) ----
+export const HGATP_MODE_SV32X4 = 0x80000000 | 0;
+export const HGATP_VMID_SHIFT = 22;
+export const HGATP_VMID_MASK = 0x7f << 22; // VMIDLEN = 7
+/** PPN of the 16 KiB-aligned root: its two low bits read as zero. */
+export const HGATP_PPN_MASK = 0x3ffffc;
+
 // ---- satp (Sv32) ----
 export const SATP_MODE_SV32 = 0x80000000 | 0;
 export const SATP_ASID_MASK = 0x1ff << 22;
@@ -74,10 +110,10 @@ export const PTE_G = 1 << 5;
 export const PTE_A = 1 << 6;
 export const PTE_D = 1 << 7;
 
-// ---- misa: MXL = 1 (RV32), extensions A, C, I, M, S, U ----
+// ---- misa: MXL = 1 (RV32), extensions A, C, H, I, M, S, U ----
 const ext = (letter: string) => 1 << (letter.charCodeAt(0) - 65);
-export const MISA_RV32IMAC_SU =
-  (0x40000000 | ext('A') | ext('C') | ext('I') | ext('M') | ext('S') | ext('U')) | 0;
+export const MISA_RV32IMACH_SU =
+  (0x40000000 | ext('A') | ext('C') | ext('H') | ext('I') | ext('M') | ext('S') | ext('U')) | 0;
 
 // ---- CSR numbers ----
 export const CSR_FFLAGS = 0x001;
@@ -92,6 +128,31 @@ export const CSR_SCAUSE = 0x142;
 export const CSR_STVAL = 0x143;
 export const CSR_SIP = 0x144;
 export const CSR_SATP = 0x180;
+export const CSR_VSSTATUS = 0x200;
+export const CSR_VSIE = 0x204;
+export const CSR_VSTVEC = 0x205;
+export const CSR_VSSCRATCH = 0x240;
+export const CSR_VSEPC = 0x241;
+export const CSR_VSCAUSE = 0x242;
+export const CSR_VSTVAL = 0x243;
+export const CSR_VSIP = 0x244;
+export const CSR_VSATP = 0x280;
+export const CSR_HSTATUS = 0x600;
+export const CSR_HEDELEG = 0x602;
+export const CSR_HIDELEG = 0x603;
+export const CSR_HIE = 0x604;
+export const CSR_HTIMEDELTA = 0x605;
+export const CSR_HCOUNTEREN = 0x606;
+export const CSR_HGEIE = 0x607;
+export const CSR_HENVCFG = 0x60a;
+export const CSR_HTIMEDELTAH = 0x615;
+export const CSR_HENVCFGH = 0x61a;
+export const CSR_HTVAL = 0x643;
+export const CSR_HIP = 0x644;
+export const CSR_HVIP = 0x645;
+export const CSR_HTINST = 0x64a;
+export const CSR_HGATP = 0x680;
+export const CSR_HGEIP = 0xe12;
 export const CSR_MSTATUS = 0x300;
 export const CSR_MISA = 0x301;
 export const CSR_MEDELEG = 0x302;
@@ -110,6 +171,8 @@ export const CSR_MEPC = 0x341;
 export const CSR_MCAUSE = 0x342;
 export const CSR_MTVAL = 0x343;
 export const CSR_MIP = 0x344;
+export const CSR_MTINST = 0x34a;
+export const CSR_MTVAL2 = 0x34b;
 export const CSR_PMPCFG0 = 0x3a0;
 export const CSR_PMPCFG3 = 0x3a3;
 export const CSR_PMPADDR0 = 0x3b0;

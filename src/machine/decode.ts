@@ -25,6 +25,9 @@ export const Op = {
   CSRRW: 56, CSRRS: 57, CSRRC: 58, CSRRWI: 59, CSRRSI: 60, CSRRCI: 61,
   LR_W: 62, SC_W: 63, AMOSWAP_W: 64, AMOADD_W: 65, AMOXOR_W: 66, AMOAND_W: 67, AMOOR_W: 68,
   AMOMIN_W: 69, AMOMAX_W: 70, AMOMINU_W: 71, AMOMAXU_W: 72,
+  // H extension (imm holds the raw instruction, for mtval on a virtual-instruction trap)
+  HLV_B: 73, HLV_BU: 74, HLV_H: 75, HLV_HU: 76, HLVX_HU: 77, HLV_W: 78, HLVX_WU: 79,
+  HSV_B: 80, HSV_H: 81, HSV_W: 82, HFENCE_VVMA: 83, HFENCE_GVMA: 84,
 } as const;
 
 export type OpName = keyof typeof Op;
@@ -151,14 +154,34 @@ function decodeSystem(inst: number, rd: number, funct3: number, rs1: number, rs2
       case 0x10500073: return set(out, Op.WFI, 0, 0, 0, 0);
     }
     if (funct7 === 0x09 && rd === 0) return set(out, Op.SFENCE_VMA, 0, rs1, rs2, 0);
+    if (funct7 === 0x11 && rd === 0) return set(out, Op.HFENCE_VVMA, 0, rs1, rs2, inst);
+    if (funct7 === 0x31 && rd === 0) return set(out, Op.HFENCE_GVMA, 0, rs1, rs2, inst);
     return illegal(inst, 4, out);
   }
+  if (funct3 === 4) return decodeHypervisorAccess(inst, rd, rs1, rs2, funct7, out);
   const op = CSR_OPS[funct3];
   if (op < 0) return illegal(inst, 4, out);
   // The CSR number rides in imm; the raw instruction is needed for mtval on
   // an illegal CSR access, so keep both: csr in the low 12 bits, and the
   // hart recovers the rest from rd/rs1/op.
   return set(out, op, rd, rs1, 0, inst >>> 20);
+}
+
+/** HLV, HLVX (rs2 selects the form) and HSV (rd = 0), by funct7. */
+const HLV_OPS: Record<number, Record<number, number>> = {
+  0x30: { 0: Op.HLV_B, 1: Op.HLV_BU },
+  0x32: { 0: Op.HLV_H, 1: Op.HLV_HU, 3: Op.HLVX_HU },
+  0x34: { 0: Op.HLV_W, 3: Op.HLVX_WU },
+};
+const HSV_OPS: Record<number, number> = { 0x31: Op.HSV_B, 0x33: Op.HSV_H, 0x35: Op.HSV_W };
+
+function decodeHypervisorAccess(inst: number, rd: number, rs1: number, rs2: number, funct7: number,
+  out: DecodeTarget): void {
+  const load = HLV_OPS[funct7]?.[rs2];
+  if (load !== undefined) return set(out, load, rd, rs1, 0, inst);
+  const store = HSV_OPS[funct7];
+  if (store !== undefined && rd === 0) return set(out, store, 0, rs1, rs2, inst);
+  return illegal(inst, 4, out);
 }
 
 // ---- RV32C ----

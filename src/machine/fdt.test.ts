@@ -96,7 +96,7 @@ describe('buildVirtDeviceTree', () => {
       expect(cpu.cells('reg')).toEqual([hart]);
       expect(cpu.string('status')).toBe('okay');
       expect(cpu.string('compatible')).toBe('riscv');
-      expect(cpu.string('riscv,isa')).toBe('rv32imac_zicntr_zicsr_zifencei');
+      expect(cpu.string('riscv,isa')).toBe('rv32imach_zicntr_zicsr_zifencei');
       expect(cpu.string('mmu-type')).toBe('riscv,sv32');
       const intc = cpu.child('interrupt-controller')!;
       expect(intc.string('compatible')).toBe('riscv,cpu-intc');

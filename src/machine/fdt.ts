@@ -360,7 +360,7 @@ export interface VirtDeviceTreeConfig {
 }
 
 /** RV32IMAC + Zicsr + Zifencei + Zicntr, Z extensions in canonical (alphabetical) order. */
-export const DEFAULT_RISCV_ISA = 'rv32imac_zicntr_zicsr_zifencei';
+export const DEFAULT_RISCV_ISA = 'rv32imach_zicntr_zicsr_zifencei';
 
 // Interrupt numbers in a hart's local interrupt controller (mip bit numbers).
 const IRQ_M_SOFTWARE = 3;

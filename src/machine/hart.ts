@@ -1,13 +1,15 @@
 /*
- * One RISC-V hart: RV32IMAC + Zicsr + Zifencei + Zicntr, modes M/S/U, Sv32.
+ * One RISC-V hart: RV32IMAC + Zicsr + Zifencei + Zicntr, modes M/S/U, Sv32,
+ * and the H extension (V = 1: VS- and VU-mode, two-stage translation).
  *
  * Speed comes from three caches, all exact:
  *  - decoded pages: each physical page of code is decoded once into two
  *    Int32Arrays (decode.ts); a store to such a page clears the slots it
  *    overwrote, FENCE.I clears everything;
  *  - a software TLB per access kind (read, write, fetch), direct-mapped,
- *    tagged with the virtual page number and the privilege the access is
- *    made at, so that mode switches need no flush; SFENCE.VMA, satp and the
+ *    tagged with the virtual page number, the privilege the access is made
+ *    at, V and the VMID, so that mode switches and switches between
+ *    guests need no flush; SFENCE.VMA, satp and the
  *    mstatus bits that change translation flush it. Write entries are never
  *    made for pages holding decoded code, so stores to code take the slow
  *    path that invalidates it;
@@ -68,14 +70,21 @@ class DecodedPage {
 
 /** Counter mode index of each privilege level (PRV_U, PRV_S, -, PRV_M). */
 const MODE_OF_PRIV = [K.MODE_U, K.MODE_S, K.MODE_S, K.MODE_M];
+/** The same for V = 1 (VU, VS). */
+const MODE_OF_VIRTUAL_PRIV = [K.MODE_VU, K.MODE_VS, K.MODE_VS, K.MODE_M];
 
 /** Interrupts in the order the privileged specification takes them. */
-const INTERRUPT_PRIORITY = [C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER];
+const INTERRUPT_PRIORITY = [
+  C.IRQ_M_EXT, C.IRQ_M_SOFT, C.IRQ_M_TIMER, C.IRQ_S_EXT, C.IRQ_S_SOFT, C.IRQ_S_TIMER,
+  C.IRQ_S_GUEST_EXT, C.IRQ_VS_EXT, C.IRQ_VS_SOFT, C.IRQ_VS_TIMER,
+];
 
 export class Hart implements MmuState {
   readonly x = new Int32Array(33); // x0..x31, and x[32], the sink for writes to x0
   pc = 0;
   priv = C.PRV_M;
+  /** The virtualization mode V: true in VS- and VU-mode. */
+  virt = false;
   state = HART_RUNNING;
   /** Set by the host to make run() return after the current batch (power off, reboot, pause). */
   stopRequested = false;
@@ -105,6 +114,29 @@ export class Hart implements MmuState {
   senvcfg = 0;
   readonly pmpcfg = new Uint8Array(PMP_ENTRIES);
   readonly pmpaddr = new Int32Array(PMP_ENTRIES);
+  // ---- H extension ----
+  mstatush = 0; // MPV, GVA
+  mtval2 = 0;
+  mtinst = 0;
+  hstatus = 0;
+  hedeleg = 0;
+  hideleg = 0;
+  /** Virtual interrupts injected into VS (VSSIP, VSTIP, VSEIP). */
+  hvip = 0;
+  hcounteren = 0;
+  henvcfg = 0;
+  htval = 0;
+  htinst = 0;
+  hgatp = 0;
+  htimedeltaLow = 0;
+  htimedeltaHigh = 0;
+  vsstatus = 0;
+  vstvec = 0;
+  vsscratch = 0;
+  vsepc = 0;
+  vscause = 0;
+  vstval = 0;
+  vsatp = 0;
 
   // ---- counters ----
   private minstret = 0;
@@ -138,6 +170,9 @@ export class Hart implements MmuState {
   // ---- pending trap (set by fault(), consumed by the loop) ----
   private trapCause = 0;
   private trapValue = 0;
+  private trapGuestVirtual = false;
+  private trapValue2 = 0;
+  private trapInstruction = 0;
   /** The bits of the CSR instruction being executed, for mtval if it is illegal. */
   private csrInstruction = 0;
 
@@ -166,6 +201,7 @@ export class Hart implements MmuState {
     this.x.fill(0);
     this.pc = pc | 0;
     this.priv = C.PRV_M;
+    this.virt = false;
     this.state = HART_RUNNING;
     this.mstatus = this.mie = this.mipSoftware = this.medeleg = this.mideleg = 0;
     this.mtvec = this.mepc = this.mcause = this.mtval = this.mscratch = 0;
@@ -174,6 +210,10 @@ export class Hart implements MmuState {
     this.scounteren = this.senvcfg = 0;
     this.pmpcfg.fill(0);
     this.pmpaddr.fill(0);
+    this.mstatush = this.mtval2 = this.mtinst = this.hstatus = this.hedeleg = this.hideleg = this.hvip = 0;
+    this.hcounteren = this.henvcfg = this.htval = this.htinst = this.hgatp = 0;
+    this.htimedeltaLow = this.htimedeltaHigh = 0;
+    this.vsstatus = this.vstvec = this.vsscratch = this.vsepc = this.vscause = this.vstval = this.vsatp = 0;
     this.minstret = this.mcycle = 0;
     this.counters.fill(0);
     this.publishStatus();
@@ -215,18 +255,31 @@ export class Hart implements MmuState {
   }
 
   readMip(): number {
-    return this.mipSoftware | this.bus.interrupts(this.id);
+    return this.mipSoftware | this.bus.interrupts(this.id) | (this.hvip & C.MIP_VS_MASK);
   }
 
-  /** Takes the highest-priority interrupt that is pending, enabled and not masked. */
+  /** mideleg as read: the VS-level interrupts and SGEI are always delegated to HS. */
+  midelegEffective(): number {
+    return this.mideleg | C.MIP_H_MASK;
+  }
+
+  /**
+   * Takes the highest-priority interrupt that is pending, enabled and not
+   * masked. Interrupts for a more privileged level come first: M, then HS,
+   * then VS; VS-level ones are taken only while V=1.
+   */
   private takePendingInterrupt(): void {
     const pending = this.pendingInterrupts();
     if (pending === 0) return;
-    const machine = pending & ~this.mideleg;
-    const machineEnabled = this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0;
-    const supervisor = pending & this.mideleg;
-    const supervisorEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
-    const takeable = (machineEnabled ? machine : 0) | (supervisorEnabled ? supervisor : 0);
+    const delegated = this.midelegEffective();
+    const sie = (this.mstatus & C.MSTATUS_SIE) !== 0;
+    const machine = pending & ~delegated;
+    const hypervisor = pending & delegated & ~this.hideleg;
+    const guest = pending & delegated & this.hideleg;
+    let takeable = 0;
+    if (this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE)) takeable = machine;
+    if (takeable === 0 && (this.virt || this.priv < C.PRV_S || (this.priv === C.PRV_S && sie))) takeable = hypervisor;
+    if (takeable === 0 && this.virt && (this.priv === C.PRV_U || (this.vsstatus & C.MSTATUS_SIE))) takeable = guest;
     if (takeable === 0) return;
     for (const irq of INTERRUPT_PRIORITY) {
       if (takeable & (1 << irq)) {
@@ -238,44 +291,76 @@ export class Hart implements MmuState {
 
   /**
    * Enters the trap handler for `cause` (an exception, or an interrupt if
-   * `interrupt`), in M-mode or, if delegated, in S-mode. this.pc must hold
-   * the pc of the trapping instruction (or the next one, for interrupts).
+   * `interrupt`) in M-, HS- or VS-mode, following medeleg/mideleg and then
+   * hedeleg/hideleg. this.pc must hold the pc of the trapping instruction
+   * (or the next one, for interrupts). `guestVirtual`, `tval2` and `tinst`
+   * are the H extension's GVA, htval/mtval2 and htinst/mtinst.
    */
-  takeTrap(cause: number, interrupt: boolean, tval: number): void {
-    const delegated = this.priv <= C.PRV_S && ((interrupt ? this.mideleg : this.medeleg) >>> cause) & 1;
+  takeTrap(cause: number, interrupt: boolean, tval: number, guestVirtual = false, tval2 = 0, tinst = 0): void {
+    const bit = 1 << cause;
+    let target = K.TARGET_M;
+    if (this.priv <= C.PRV_S && ((interrupt ? this.midelegEffective() : this.medeleg) & bit)) {
+      target = this.virt && ((interrupt ? this.hideleg : this.hedeleg) & bit) ? K.TARGET_VS : K.TARGET_S;
+    }
+    const slot = K.causeSlot(cause, interrupt);
+    this.counters[K.trapIndex(target, slot)]++;
+    if (this.virt && target !== K.TARGET_VS) this.counters[K.VM_EXITS + slot]++;
+    this.reservationAddress = -1;
+    if (target === K.TARGET_VS) return this.trapToVirtualSupervisor(cause, interrupt, tval);
     const causeValue = (interrupt ? C.INTERRUPT_BIT : 0) | cause;
     const vectorOffset = interrupt ? 4 * cause : 0;
-    const slot = K.causeSlot(cause, interrupt);
-    this.reservationAddress = -1;
-    if (delegated) {
-      this.counters[K.trapIndex(K.TARGET_S, slot)]++;
+    const previousPriv = this.priv;
+    const previousVirt = this.virt;
+    this.virt = false;
+    if (target === K.TARGET_S) {
       this.scause = causeValue;
       this.sepc = this.pc;
       this.stval = tval;
-      let s = this.mstatus & ~(C.MSTATUS_SPIE | C.MSTATUS_SIE | C.MSTATUS_SPP);
-      if (this.mstatus & C.MSTATUS_SIE) s |= C.MSTATUS_SPIE;
-      if (this.priv === C.PRV_S) s |= C.MSTATUS_SPP;
-      this.mstatus = s;
+      this.htval = tval2;
+      this.htinst = tinst;
+      let h = this.hstatus & ~(C.HSTATUS_SPV | C.HSTATUS_GVA);
+      if (previousVirt) h = (h & ~C.HSTATUS_SPVP) | C.HSTATUS_SPV | (previousPriv === C.PRV_S ? C.HSTATUS_SPVP : 0);
+      if (guestVirtual) h |= C.HSTATUS_GVA;
+      this.hstatus = h;
+      this.mstatus = stackInterruptEnable(this.mstatus, previousPriv);
       this.priv = C.PRV_S;
       this.pc = ((this.stvec & ~3) + ((this.stvec & 1) ? vectorOffset : 0)) | 0;
     } else {
-      this.counters[K.trapIndex(K.TARGET_M, slot)]++;
       this.mcause = causeValue;
       this.mepc = this.pc;
       this.mtval = tval;
+      this.mtval2 = tval2;
+      this.mtinst = tinst;
+      this.mstatush = (previousVirt ? C.MSTATUSH_MPV : 0) | (guestVirtual ? C.MSTATUSH_GVA : 0);
       let s = this.mstatus & ~(C.MSTATUS_MPIE | C.MSTATUS_MIE | C.MSTATUS_MPP);
       if (this.mstatus & C.MSTATUS_MIE) s |= C.MSTATUS_MPIE;
-      s |= this.priv << C.MSTATUS_MPP_SHIFT;
+      s |= previousPriv << C.MSTATUS_MPP_SHIFT;
       this.mstatus = s;
       this.priv = C.PRV_M;
       this.pc = ((this.mtvec & ~3) + ((this.mtvec & 1) ? vectorOffset : 0)) | 0;
     }
   }
 
+  /** A trap delegated to the guest: VS-mode's own registers; V stays 1. */
+  private trapToVirtualSupervisor(cause: number, interrupt: boolean, tval: number): void {
+    // VS-level interrupts appear to the guest as the S-level ones (VSSI 2 -> SSI 1, ...).
+    const guestCause = interrupt ? cause - 1 : cause;
+    this.vscause = (interrupt ? C.INTERRUPT_BIT : 0) | guestCause;
+    this.vsepc = this.pc;
+    this.vstval = tval;
+    this.vsstatus = stackInterruptEnable(this.vsstatus, this.priv);
+    this.priv = C.PRV_S;
+    const vectorOffset = interrupt ? 4 * guestCause : 0;
+    this.pc = ((this.vstvec & ~3) + ((this.vstvec & 1) ? vectorOffset : 0)) | 0;
+  }
+
   /** Records an exception and throws the trap sentinel (used from slow paths). */
-  fault(cause: number, tval: number): never {
+  fault(cause: number, tval: number, guestVirtual = false, tval2 = 0, tinst = 0): never {
     this.trapCause = cause;
     this.trapValue = tval;
+    this.trapGuestVirtual = guestVirtual;
+    this.trapValue2 = tval2;
+    this.trapInstruction = tinst;
     throw TRAP;
   }
 
@@ -284,12 +369,35 @@ export class Hart implements MmuState {
     return this.fault(C.CAUSE_ILLEGAL_INSTRUCTION, this.csrInstruction);
   }
 
+  /** Virtual instruction from the CSR instruction being executed (V=1, allowed in HS-mode). */
+  virtualInstructionCsr(): never {
+    return this.fault(C.CAUSE_VIRTUAL_INSTRUCTION, this.csrInstruction);
+  }
+
   /** The privilege loads and stores are made at: MPP when mstatus.MPRV is set in M-mode. */
   private dataPriv(): number {
     if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV)) {
       return (this.mstatus & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT;
     }
     return this.priv;
+  }
+
+  /** Whether loads and stores are two-stage: V, or MPV under MPRV in M-mode. */
+  private dataVirt(): boolean {
+    if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV)) {
+      return (this.mstatush & C.MSTATUSH_MPV) !== 0 && (this.mstatus & C.MSTATUS_MPP) !== C.MSTATUS_MPP;
+    }
+    return this.virt;
+  }
+
+  /** The TLB tag bits above the page number: privilege, V and VMID. */
+  private contextTag(priv: number, virt: boolean): number {
+    return virt ? (priv << 20) | (1 << 22) | ((this.hgatp & C.HGATP_VMID_MASK) << 1) : priv << 20;
+  }
+
+  /** The VMID of the running guest (hgatp.VMID). */
+  vmid(): number {
+    return (this.hgatp & C.HGATP_VMID_MASK) >>> C.HGATP_VMID_SHIFT;
   }
 
   /**
@@ -306,8 +414,9 @@ export class Hart implements MmuState {
     const writeTag = this.writeTag;
     const writeOffset = this.writeOffset;
     const privAtStart = this.priv;
-    const dataTag = this.dataPriv() << 20;
-    const fetchTagBits = this.priv << 20;
+    const virtAtStart = this.virt;
+    const dataTag = this.contextTag(this.dataPriv(), this.dataVirt());
+    const fetchTagBits = this.contextTag(this.priv, this.virt);
     let pc = this.pc;
     let icount = 0;
     let pageBase = 1; // virtual base of the page `ops` decodes; 1 = none
@@ -579,7 +688,8 @@ export class Hart implements MmuState {
             break;
           case 50: // ECALL
             icount--;
-            exceptionCause = C.CAUSE_USER_ECALL + this.priv;
+            exceptionCause = this.priv === C.PRV_S && this.virt ? C.CAUSE_VIRTUAL_SUPERVISOR_ECALL
+              : C.CAUSE_USER_ECALL + this.priv;
             exceptionValue = 0;
             break loop;
           case 51: // EBREAK
@@ -596,35 +706,41 @@ export class Hart implements MmuState {
             }
             pc = this.mret();
             break loop;
-          case 53: // SRET
-            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TSR))) {
+          case 53: { // SRET
+            const denied = this.supervisorInstructionDenied(C.MSTATUS_TSR, C.HSTATUS_VTSR);
+            if (denied) {
               icount--;
-              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionCause = denied;
               exceptionValue = 0x10200073;
               break loop;
             }
             pc = this.sret();
             break loop;
-          case 54: // WFI
-            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TW))) {
+          }
+          case 54: { // WFI
+            const denied = this.wfiDenied();
+            if (denied) {
               icount--;
-              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionCause = denied;
               exceptionValue = 0x10500073;
               break loop;
             }
             pc = next;
             if (this.pendingInterrupts() === 0) this.state = HART_WAITING;
             break loop;
-          case 55: // SFENCE_VMA
-            if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM))) {
+          }
+          case 55: { // SFENCE_VMA
+            const denied = this.supervisorInstructionDenied(C.MSTATUS_TVM, C.HSTATUS_VTVM);
+            if (denied) {
               icount--;
-              exceptionCause = C.CAUSE_ILLEGAL_INSTRUCTION;
+              exceptionCause = denied;
               exceptionValue = 0x12000073 | (rs1 << 15) | (rs2 << 20);
               break loop;
             }
             this.flushTlb();
             pc = next;
             break loop;
+          }
           case 56: // CSRRW
           case 57: // CSRRS
           case 58: // CSRRC
@@ -696,6 +812,40 @@ export class Hart implements MmuState {
             pc = next;
             break;
           }
+          case 73: // HLV_B
+          case 74: // HLV_BU
+          case 75: // HLV_H
+          case 76: // HLV_HU
+          case 77: // HLVX_HU
+          case 78: // HLV_W
+          case 79: // HLVX_WU
+          case 80: // HSV_B
+          case 81: // HSV_H
+          case 82: { // HSV_W
+            const denied = this.hypervisorInstructionDenied(w & 127);
+            if (denied) {
+              icount--;
+              exceptionCause = denied;
+              exceptionValue = imm;
+              break loop;
+            }
+            this.virtualMachineAccess(w & 127, rd, x[rs1], x[rs2]);
+            pc = next;
+            break;
+          }
+          case 83: // HFENCE_VVMA
+          case 84: { // HFENCE_GVMA
+            const denied = this.hypervisorInstructionDenied(w & 127);
+            if (denied) {
+              icount--;
+              exceptionCause = denied;
+              exceptionValue = imm;
+              break loop;
+            }
+            this.flushTlb();
+            pc = next;
+            break loop;
+          }
           default:
             throw new Error(`hart ${this.id}: no case for decoded op ${w & 127} at pc ${hex(pc)}`);
         }
@@ -703,19 +853,26 @@ export class Hart implements MmuState {
     } catch (thrown) {
       if (thrown !== TRAP) throw thrown;
       icount--;
-      exceptionCause = this.trapCause;
-      exceptionValue = this.trapValue;
+      this.pc = pc;
+      this.account(privAtStart, virtAtStart, icount);
+      this.takeTrap(this.trapCause, false, this.trapValue, this.trapGuestVirtual, this.trapValue2, this.trapInstruction);
+      return icount;
     }
     this.pc = pc;
-    this.account(privAtStart, icount);
+    this.account(privAtStart, virtAtStart, icount);
     if (exceptionCause >= 0) this.takeTrap(exceptionCause, false, exceptionValue);
     return icount;
   }
 
   /** Books `count` retired instructions to the mode they ran in. */
-  private account(priv: number, count: number): void {
+  private account(priv: number, virt: boolean, count: number): void {
     this.batchRetired = 0;
-    this.counters[K.RETIRED + MODE_OF_PRIV[priv]] += count;
+    if (virt) {
+      this.counters[K.RETIRED + MODE_OF_VIRTUAL_PRIV[priv]] += count;
+      this.counters[K.RETIRED_BY_VMID + Math.min(this.vmid(), K.COUNTED_VMIDS - 1)] += count;
+    } else {
+      this.counters[K.RETIRED + MODE_OF_PRIV[priv]] += count;
+    }
     this.publishStatus();
     if ((this.mcountinhibit & 4) === 0) this.minstret += count;
     if ((this.mcountinhibit & 1) === 0) this.mcycle += count;
@@ -729,7 +886,7 @@ export class Hart implements MmuState {
 
   /** Writes mode, pc and state to the status block. */
   publishStatus(): void {
-    this.status[K.STATUS_MODE] = MODE_OF_PRIV[this.priv];
+    this.status[K.STATUS_MODE] = (this.virt ? MODE_OF_VIRTUAL_PRIV : MODE_OF_PRIV)[this.priv];
     this.status[K.STATUS_PC] = this.pc;
     this.status[K.STATUS_STATE] = this.state;
   }
@@ -751,6 +908,7 @@ export class Hart implements MmuState {
     this.mcycle = value - this.batchRetired - 1;
   }
 
+  /** MRET: back to the mode in MPP (and MPV), with MIE = MPIE. */
   private mret(): number {
     const s = this.mstatus;
     const previous = (s & C.MSTATUS_MPP) >>> C.MSTATUS_MPP_SHIFT;
@@ -759,21 +917,65 @@ export class Hart implements MmuState {
     next |= C.MSTATUS_MPIE;
     if (previous !== C.PRV_M) next &= ~C.MSTATUS_MPRV;
     this.mstatus = next;
+    this.virt = previous !== C.PRV_M && (this.mstatush & C.MSTATUSH_MPV) !== 0;
+    this.mstatush &= ~C.MSTATUSH_MPV;
     this.priv = previous;
     this.reservationAddress = -1;
     return this.mepc;
   }
 
+  /** SRET: from M/HS-mode to the mode in SPP and hstatus.SPV; from VS-mode, within the guest. */
   private sret(): number {
-    const s = this.mstatus;
-    const previous = (s & C.MSTATUS_SPP) ? C.PRV_S : C.PRV_U;
-    let next = s & ~(C.MSTATUS_SIE | C.MSTATUS_SPP | C.MSTATUS_MPRV);
-    if (s & C.MSTATUS_SPIE) next |= C.MSTATUS_SIE;
-    next |= C.MSTATUS_SPIE;
-    this.mstatus = next;
-    this.priv = previous;
     this.reservationAddress = -1;
+    if (this.virt) {
+      const s = this.vsstatus;
+      this.priv = (s & C.MSTATUS_SPP) ? C.PRV_S : C.PRV_U;
+      this.vsstatus = returnInterruptEnable(s);
+      return this.vsepc;
+    }
+    const s = this.mstatus;
+    this.priv = (s & C.MSTATUS_SPP) ? C.PRV_S : C.PRV_U;
+    this.virt = (this.hstatus & C.HSTATUS_SPV) !== 0;
+    this.hstatus &= ~C.HSTATUS_SPV;
+    this.mstatus = returnInterruptEnable(s) & ~C.MSTATUS_MPRV;
     return this.sepc;
+  }
+
+  /**
+   * Whether SRET or SFENCE.VMA may run here: 0, or the exception it raises.
+   * `trapBit`: mstatus.TSR/TVM, for HS-mode; `virtualTrapBit`: hstatus.VTSR/VTVM, for VS-mode.
+   */
+  private supervisorInstructionDenied(trapBit: number, virtualTrapBit: number): number {
+    if (this.virt) {
+      if (this.priv === C.PRV_U || (this.hstatus & virtualTrapBit)) return C.CAUSE_VIRTUAL_INSTRUCTION;
+      return 0;
+    }
+    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & trapBit))) return C.CAUSE_ILLEGAL_INSTRUCTION;
+    return 0;
+  }
+
+  /** Whether WFI may run here: 0, or the exception it raises (TW, then VTW / VU-mode). */
+  private wfiDenied(): number {
+    if (this.priv === C.PRV_M) return 0;
+    if (this.mstatus & C.MSTATUS_TW) return C.CAUSE_ILLEGAL_INSTRUCTION;
+    if (this.virt) {
+      return this.priv === C.PRV_U || (this.hstatus & C.HSTATUS_VTW) ? C.CAUSE_VIRTUAL_INSTRUCTION : 0;
+    }
+    return this.priv === C.PRV_U ? C.CAUSE_ILLEGAL_INSTRUCTION : 0;
+  }
+
+  /**
+   * Whether HLV/HLVX/HSV or HFENCE may run here: 0, or the exception.
+   * `op`: the instruction; HFENCE.GVMA is also forbidden in HS-mode by mstatus.TVM.
+   */
+  private hypervisorInstructionDenied(op: number): number {
+    const isFence = op === Op.HFENCE_VVMA || op === Op.HFENCE_GVMA;
+    const fenceGvma = op === Op.HFENCE_GVMA;
+    if (this.virt) return C.CAUSE_VIRTUAL_INSTRUCTION;
+    if (this.priv === C.PRV_M) return 0;
+    if (this.priv === C.PRV_S) return fenceGvma && (this.mstatus & C.MSTATUS_TVM) ? C.CAUSE_ILLEGAL_INSTRUCTION : 0;
+    // U-mode: HLV/HLVX/HSV only with hstatus.HU; HFENCE never.
+    return !isFence && (this.hstatus & C.HSTATUS_HU) ? 0 : C.CAUSE_ILLEGAL_INSTRUCTION;
   }
 
   /** CSRRW/S/C and their immediate forms; decoded word `w`, CSR number `csr`. */
@@ -803,13 +1005,13 @@ export class Hart implements MmuState {
 
   /** Translates the page of `pc` for execution and returns its decoded page. */
   private fetchSlow(pc: number): DecodedPage {
-    const pa = translate(this, pc, ACCESS_FETCH, this.priv);
+    const pa = translate(this, pc, ACCESS_FETCH, this.priv, this.virt);
     const pageAddress = pa - (pa % 4096);
-    if (!pmpAllows(this, pa, 2, ACCESS_FETCH, this.priv)) this.fault(C.CAUSE_FETCH_ACCESS, pc);
+    if (!pmpAllows(this, pa, 2, ACCESS_FETCH, this.priv)) this.fault(C.CAUSE_FETCH_ACCESS, pc, this.virt);
     const page = this.decodedPageAt(pageAddress, pc);
     if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv)) {
       const vpn = pc >>> 12;
-      this.fetchTag[vpn & ITLB_MASK] = vpn | (this.priv << 20);
+      this.fetchTag[vpn & ITLB_MASK] = vpn | this.contextTag(this.priv, this.virt);
       this.fetchPage[vpn & ITLB_MASK] = page;
     }
     return page;
@@ -830,7 +1032,7 @@ export class Hart implements MmuState {
     let page = this.romPages.get(pageAddress);
     if (!page) {
       if (this.bus.mmioRead(pageAddress + ((pc & 0xfff) & ~1), 2, this.id) === undefined) {
-        this.fault(C.CAUSE_FETCH_ACCESS, pc);
+        this.fault(C.CAUSE_FETCH_ACCESS, pc, this.virt);
       }
       page = new DecodedPage(pageAddress, -1);
       this.romPages.set(pageAddress, page);
@@ -842,7 +1044,7 @@ export class Hart implements MmuState {
   private readParcel(page: DecodedPage, slot: number, pc: number): number {
     if (page.ramOffset >= 0) return this.ram16[(page.ramOffset >>> 1) + slot];
     const v = this.bus.mmioRead(page.address + slot * 2, 2, this.id);
-    if (v === undefined) this.fault(C.CAUSE_FETCH_ACCESS, pc);
+    if (v === undefined) this.fault(C.CAUSE_FETCH_ACCESS, pc, this.virt);
     return v & 0xffff;
   }
 
@@ -877,8 +1079,9 @@ export class Hart implements MmuState {
   /** Translates and checks a data access; returns the physical address. */
   private dataAddress(va: number, size: number, access: number): number {
     const priv = this.dataPriv();
-    const pa = translate(this, va, access, priv);
-    if (!pmpAllows(this, pa, size, access, priv)) this.fault(ACCESS_FAULT_CAUSE[access], va);
+    const virt = this.dataVirt();
+    const pa = translate(this, va, access, priv, virt);
+    if (!pmpAllows(this, pa, size, access, priv)) this.fault(ACCESS_FAULT_CAUSE[access], va, virt);
     return pa;
   }
 
@@ -887,16 +1090,8 @@ export class Hart implements MmuState {
     if ((va & (size - 1)) !== 0) return this.loadMisaligned(va, size);
     const pa = this.dataAddress(va, size, ACCESS_LOAD);
     const offset = pa - this.ramBase;
-    if (offset >= 0 && offset < this.ramSize) {
-      this.fillDataEntry(va, pa, ACCESS_LOAD);
-      if (size === 4) return this.ram32[offset >>> 2];
-      if (size === 2) return this.ram16[offset >>> 1];
-      return this.ram8[offset];
-    }
-    const v = this.bus.mmioRead(pa, size, this.id);
-    if (v === undefined) this.fault(C.CAUSE_LOAD_ACCESS, va);
-    this.deviceTouched = true;
-    return size === 4 ? v | 0 : v & (size === 2 ? 0xffff : 0xff);
+    if (offset >= 0 && offset < this.ramSize) this.fillDataEntry(va, pa, ACCESS_LOAD);
+    return this.readPhysical(pa, size, va, this.dataVirt());
   }
 
   /** Misaligned loads are done byte by byte, as QEMU does them. */
@@ -914,17 +1109,77 @@ export class Hart implements MmuState {
       return;
     }
     const pa = this.dataAddress(va, size, ACCESS_STORE);
+    this.writePhysical(pa, size, value, va, this.dataVirt());
+    const offset = pa - this.ramBase;
+    if (offset >= 0 && offset < this.ramSize) this.fillDataEntry(va, pa, ACCESS_STORE);
+  }
+
+  /** Reads RAM or a device at physical `pa`; `va` and `virt` describe the access for a fault. */
+  private readPhysical(pa: number, size: number, va: number, virt: boolean): number {
+    const offset = pa - this.ramBase;
+    if (offset >= 0 && offset < this.ramSize) {
+      if (size === 4) return this.ram32[offset >>> 2];
+      if (size === 2) return this.ram16[offset >>> 1];
+      return this.ram8[offset];
+    }
+    const v = this.bus.mmioRead(pa, size, this.id);
+    if (v === undefined) this.fault(C.CAUSE_LOAD_ACCESS, va, virt);
+    this.deviceTouched = true;
+    return size === 4 ? v | 0 : v & (size === 2 ? 0xffff : 0xff);
+  }
+
+  /** Writes RAM (forgetting code decoded from it) or a device at physical `pa`. */
+  private writePhysical(pa: number, size: number, value: number, va: number, virt: boolean): void {
     const offset = pa - this.ramBase;
     if (offset >= 0 && offset < this.ramSize) {
       if (size === 4) this.ram32[offset >>> 2] = value;
       else if (size === 2) this.ram16[offset >>> 1] = value;
       else this.ram8[offset] = value;
       this.invalidateCode(offset, size);
-      this.fillDataEntry(va, pa, ACCESS_STORE);
       return;
     }
-    if (!this.bus.mmioWrite(pa, size, value, this.id)) this.fault(C.CAUSE_STORE_ACCESS, va);
+    if (!this.bus.mmioWrite(pa, size, value, this.id)) this.fault(C.CAUSE_STORE_ACCESS, va, virt);
     this.deviceTouched = true;
+  }
+
+  /**
+   * HLV, HLVX and HSV: a load or store through the guest's two-stage
+   * translation, at the privilege in hstatus.SPVP, from HS-mode (or M, or
+   * U with hstatus.HU). Never cached in the TLB.
+   */
+  private virtualMachineAccess(op: number, rd: number, va: number, value: number): void {
+    const priv = (this.hstatus & C.HSTATUS_SPVP) ? C.PRV_S : C.PRV_U;
+    const size = VM_ACCESS_SIZE[op - Op.HLV_B];
+    if (op >= Op.HSV_B) {
+      for (let i = 0; i < size; i++) this.guestAddress((va + i) | 0, ACCESS_STORE, priv, false);
+      for (let i = 0; i < size; i++) {
+        const pa = this.guestAddress((va + i) | 0, ACCESS_STORE, priv, false);
+        this.writePhysical(pa, 1, value >>> (8 * i), (va + i) | 0, true);
+      }
+      return;
+    }
+    const hlvx = op === Op.HLVX_HU || op === Op.HLVX_WU;
+    let v = 0;
+    if ((va & (size - 1)) === 0) {
+      v = this.readPhysical(this.guestAddress(va, ACCESS_LOAD, priv, hlvx), size, va, true);
+    } else {
+      for (let i = 0; i < size; i++) {
+        const byteAddress = (va + i) | 0;
+        v |= (this.readPhysical(this.guestAddress(byteAddress, ACCESS_LOAD, priv, hlvx), 1, byteAddress, true) & 0xff) << (8 * i);
+      }
+    }
+    if (op === Op.HLV_B) v = (v << 24) >> 24;
+    else if (op === Op.HLV_H) v = (v << 16) >> 16;
+    else if (op === Op.HLV_BU) v &= 0xff;
+    else if (op === Op.HLV_HU || op === Op.HLVX_HU) v &= 0xffff;
+    this.x[rd] = v;
+  }
+
+  /** Two-stage translation and PMP check of a guest access made by HLV/HSV. */
+  private guestAddress(va: number, access: number, priv: number, hlvx: boolean): number {
+    const pa = translate(this, va, access, priv, true, hlvx);
+    if (!pmpAllows(this, pa, 1, access, priv)) this.fault(ACCESS_FAULT_CAUSE[access], va, true);
+    return pa;
   }
 
   /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows. */
@@ -935,12 +1190,13 @@ export class Hart implements MmuState {
     if (!pmpAllows(this, pageAddress, 4096, access, priv)) return;
     const vpn = va >>> 12;
     const e = vpn & TLB_MASK;
+    const tag = vpn | this.contextTag(priv, this.dataVirt());
     if (access === ACCESS_STORE) {
       if (this.codePages[offset / 4096]) return; // stores to code must invalidate it
-      this.writeTag[e] = vpn | (priv << 20);
+      this.writeTag[e] = tag;
       this.writeOffset[e] = offset;
     } else {
-      this.readTag[e] = vpn | (priv << 20);
+      this.readTag[e] = tag;
       this.readOffset[e] = offset;
     }
   }
@@ -948,10 +1204,11 @@ export class Hart implements MmuState {
   /** Translates the address of an LR/SC/AMO; returns its index in ram32. */
   private atomicIndex(va: number, isLoadReserved: boolean): number {
     const access = isLoadReserved ? ACCESS_LOAD : ACCESS_STORE;
-    if ((va & 3) !== 0) this.fault(isLoadReserved ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, va);
+    const virt = this.dataVirt();
+    if ((va & 3) !== 0) this.fault(isLoadReserved ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, va, virt);
     const pa = this.dataAddress(va, 4, access);
     const offset = pa - this.ramBase;
-    if (offset < 0 || offset >= this.ramSize) this.fault(ACCESS_FAULT_CAUSE[access], va);
+    if (offset < 0 || offset >= this.ramSize) this.fault(ACCESS_FAULT_CAUSE[access], va, virt);
     if (!isLoadReserved) this.invalidateCode(offset, 4);
     return offset >>> 2;
   }
@@ -996,6 +1253,24 @@ export class Hart implements MmuState {
     this.romPages.clear();
     this.flushTlb();
   }
+}
+
+/** Access size of HLV_B .. HSV_W, in Op order. */
+const VM_ACCESS_SIZE = [1, 1, 2, 2, 2, 4, 4, 1, 2, 4];
+
+/** Trap entry for an xstatus register: xPIE = xIE, xIE = 0, xPP = the previous privilege (S or U). */
+function stackInterruptEnable(status: number, previousPriv: number): number {
+  let s = status & ~(C.MSTATUS_SPIE | C.MSTATUS_SIE | C.MSTATUS_SPP);
+  if (status & C.MSTATUS_SIE) s |= C.MSTATUS_SPIE;
+  if (previousPriv !== C.PRV_U) s |= C.MSTATUS_SPP;
+  return s;
+}
+
+/** SRET's update of an sstatus-like register: SIE = SPIE, SPIE = 1, SPP = U. */
+function returnInterruptEnable(status: number): number {
+  let s = status & ~(C.MSTATUS_SIE | C.MSTATUS_SPP);
+  if (status & C.MSTATUS_SPIE) s |= C.MSTATUS_SIE;
+  return s | C.MSTATUS_SPIE;
 }
 
 // ---- arithmetic helpers ----
