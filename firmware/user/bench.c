@@ -1,0 +1,177 @@
+/*
+ * bench: measures this machine from user mode. Each test runs a fixed
+ * number of operations and prints operations per second (time from the
+ * hart's `time` counter) and instructions per operation (the hart's
+ * `instret` counter: every instruction retired on this hart, kernel and
+ * SBI firmware included, while the test ran).
+ *
+ *   cpu      one byte of table-driven CRC-32 (pure user-mode work)
+ *   syscall  one getpid() round trip into the kernel
+ *   fault    one first touch of a fresh heap page (a page fault that
+ *            allocates and zeroes a page)
+ *   switch   one sleep(0), which gives the hart to another process: two
+ *            processes take turns
+ *
+ * On more than one hart a process may move between harts mid-test; the
+ * instruction figure then mixes two harts' counters, so trust it on one hart.
+ */
+#include "libc.h"
+#include "abi.h"
+
+#define CPU_BYTES     (1024 * 1024)   /* bytes of CRC-32 */
+#define CPU_BUFFER    4096            /* the buffer the CRC runs over, again and again */
+#define SYSCALL_CALLS 20000
+#define FAULT_PAGES   256             /* 1 MiB of heap */
+#define SWITCH_ROUNDS 2000            /* sleep(0) calls per process */
+
+/* What a test measured. */
+struct measure {
+  unsigned ops;
+  uint64_t ticks;                     /* of the time counter */
+  uint64_t instructions;
+  char note[64];                      /* what the test checked, printed after the figures */
+};
+
+struct counters {
+  uint64_t time, instret;
+};
+
+static struct counters now(void) {
+  struct counters c;
+  c.instret = rdinstret64();
+  c.time = rdtime64();
+  return c;
+}
+
+static void finish(struct measure *m, struct counters start) {
+  struct counters end = now();
+  m->ticks = end.time - start.time;
+  m->instructions = end.instret - start.instret;
+}
+
+/* ---- cpu ---- */
+
+static uint32_t crc_table[256];
+
+static void crc_init(void) {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int bit = 0; bit < 8; bit++) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    crc_table[i] = c;
+  }
+}
+
+static void test_cpu(struct measure *m) {
+  static unsigned char buffer[CPU_BUFFER];
+  for (unsigned i = 0; i < CPU_BUFFER; i++) buffer[i] = (unsigned char)(i * 7 + (i >> 8));
+  crc_init();
+  struct counters start = now();
+  uint32_t crc = 0xffffffffu;
+  for (unsigned done = 0; done < CPU_BYTES; done += CPU_BUFFER) {
+    for (unsigned i = 0; i < CPU_BUFFER; i++) crc = crc_table[(crc ^ buffer[i]) & 0xff] ^ (crc >> 8);
+  }
+  finish(m, start);
+  m->ops = CPU_BYTES;
+  snprintf(m->note, sizeof(m->note), "crc32 %08x", (unsigned)~crc);
+}
+
+/* ---- syscall ---- */
+
+static void test_syscall(struct measure *m) {
+  int pid = getpid();
+  int mismatches = 0;
+  struct counters start = now();
+  for (int i = 0; i < SYSCALL_CALLS; i++) mismatches += getpid() != pid;
+  finish(m, start);
+  m->ops = SYSCALL_CALLS;
+  snprintf(m->note, sizeof(m->note), "getpid %s", mismatches ? "changed!" : "ok");
+}
+
+/* ---- fault ---- */
+
+static void test_fault(struct measure *m) {
+  struct sysinfo before, after;
+  char *heap = sbrk(FAULT_PAGES * USER_PAGE_SIZE);
+  if (sbrk_failed(heap)) {
+    snprintf(m->note, sizeof(m->note), "sbrk: %s", strerror((int)(intptr_t)heap));
+    return;
+  }
+  sysinfo(&before);
+  struct counters start = now();
+  for (int page = 0; page < FAULT_PAGES; page++) heap[page * USER_PAGE_SIZE] = 1;
+  finish(m, start);
+  sysinfo(&after);
+  sbrk(-FAULT_PAGES * USER_PAGE_SIZE);
+  m->ops = FAULT_PAGES;
+  snprintf(m->note, sizeof(m->note), "%u page faults", after.page_faults - before.page_faults);
+}
+
+/* ---- switch ---- */
+
+static void test_switch(struct measure *m) {
+  struct sysinfo before, after;
+  sysinfo(&before);
+  int child = fork();
+  if (child < 0) {
+    snprintf(m->note, sizeof(m->note), "fork: %s", strerror(child));
+    return;
+  }
+  struct counters start = now();
+  for (int i = 0; i < SWITCH_ROUNDS; i++) sleep(0);
+  if (child == 0) exit(0);
+  wait(NULL);
+  finish(m, start);
+  sysinfo(&after);
+  m->ops = 2 * SWITCH_ROUNDS;
+  snprintf(m->note, sizeof(m->note), "%u context switches", after.ctx_switches - before.ctx_switches);
+}
+
+/* ---- driver ---- */
+
+static const struct {
+  const char *name;
+  void (*run)(struct measure *);
+  const char *op;
+} tests[] = {
+  {"cpu", test_cpu, "CRC-32 byte"},
+  {"syscall", test_syscall, "getpid()"},
+  {"fault", test_fault, "page fault"},
+  {"switch", test_switch, "sleep(0)"},
+};
+
+/* Prints one test's line: ops/s and instructions/op with one decimal. */
+static void print_result(const char *name, const char *op, const struct measure *m, unsigned timebase) {
+  if (m->ops == 0 || m->ticks == 0) {
+    printf("%-8s %-12s %9s %12s %10s  %s\n", name, op, "-", "-", "-", m->note);
+    return;
+  }
+  uint64_t per_second = (uint64_t)m->ops * timebase / m->ticks;
+  uint64_t per_op_tenths = m->instructions * 10 / m->ops;
+  printf("%-8s %-12s %9u %12llu %8llu.%llu  %s\n", name, op, m->ops, (unsigned long long)per_second,
+         (unsigned long long)(per_op_tenths / 10), (unsigned long long)(per_op_tenths % 10), m->note);
+}
+
+static int run_test(const char *name, unsigned timebase) {
+  for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
+    if (strcmp(name, tests[i].name) != 0) continue;
+    struct measure m;
+    memset(&m, 0, sizeof(m));
+    tests[i].run(&m);
+    print_result(tests[i].name, tests[i].op, &m, timebase);
+    return 0;
+  }
+  dprintf(STDERR, "bench: no test %s (there are cpu, syscall, fault, switch)\n", name);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  struct sysinfo info;
+  sysinfo(&info);
+  printf("%-8s %-12s %9s %12s %10s  %s\n", "test", "operation", "ops", "ops/s", "instr/op", "check");
+  int status = 0;
+  if (argc == 1) {
+    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) status |= run_test(tests[i].name, info.timebase_hz);
+  }
+  for (int i = 1; i < argc; i++) status |= run_test(argv[i], info.timebase_hz);
+  return status;
+}

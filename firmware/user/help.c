@@ -1,0 +1,32 @@
+/* help: lists the commands, the shell's built-ins and its editing keys. */
+#include "libc.h"
+
+static const char *const commands[][2] = {
+  {"help", "this list"},
+  {"echo [-n] WORD...", "print the words"},
+  {"cat [FILE...]", "print files (standard input without one)"},
+  {"ls", "list the files of the initramfs"},
+  {"ps", "list the processes"},
+  {"kill PID...", "end processes"},
+  {"uptime", "time since boot"},
+  {"free", "memory and process slots"},
+  {"uname [-asrvmn]", "name the system"},
+  {"dmesg", "print the kernel log"},
+  {"clear", "clear the screen"},
+  {"sleep SECONDS", "wait (fractions allowed: sleep 0.25)"},
+  {"cpuinfo", "the harts and their ISA"},
+  {"hexdump FILE [OFFSET [LENGTH]]", "print a file in hexadecimal"},
+  {"bench [TEST...]", "measure cpu, syscall, fault and switch speed"},
+  {"crash WHAT", "misbehave on purpose (crash alone lists how)"},
+  {"halt", "power the machine off"},
+  {"reboot", "restart the machine"},
+};
+
+int main(void) {
+  printf("Commands:\n");
+  for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) printf("  %-32s %s\n", commands[i][0], commands[i][1]);
+  printf("Shell built-ins: exit [STATUS], history, wait (for programs started with a final &)\n");
+  printf("Editing: Left/Right, Home/End (Ctrl-A/Ctrl-E), Backspace, Delete, Ctrl-U, Ctrl-K,\n"
+         "         Up/Down for the history, Ctrl-C to abandon the line\n");
+  return 0;
+}

@@ -1,0 +1,26 @@
+/* errors.c: the text of each E* code of include/syscall.h. */
+#include "libc.h"
+
+static const char *const messages[] = {
+  [EPERM] = "operation not permitted",
+  [ENOENT] = "no such file or directory",
+  [ESRCH] = "no such process",
+  [EINTR] = "interrupted",
+  [EIO] = "input/output error",
+  [E2BIG] = "argument list too long",
+  [ENOEXEC] = "not an executable",
+  [EBADF] = "bad file descriptor",
+  [ECHILD] = "no child processes",
+  [EAGAIN] = "out of process slots, try again",
+  [ENOMEM] = "out of memory",
+  [EFAULT] = "bad address",
+  [EINVAL] = "invalid argument",
+  [EMFILE] = "too many open files",
+  [ENOSYS] = "no such system call",
+};
+
+const char *strerror(int error) {
+  if (error < 0) error = -error;
+  if (error < (int)ARRAY_SIZE(messages) && messages[error]) return messages[error];
+  return "unknown error";
+}
