@@ -269,3 +269,71 @@ describe('devices', () => {
     expect(hart.mtval).toBe(TEST_DEVICE + 8);
   });
 });
+
+describe('H extension', () => {
+  const HSTATUS = C.CSR_HSTATUS;
+  /** Goes from M-mode into VS-mode at `target` with MPV = 1, MPP = S. */
+  function enterGuest(h: Hart, target: number) {
+    h.pmpaddr[0] = -1;
+    h.pmpcfg[0] = 0x1f;
+    h.mstatus = C.PRV_S << C.MSTATUS_MPP_SHIFT;
+    h.mstatush = C.MSTATUSH_MPV;
+    h.mepc = target;
+  }
+
+  it('enters VS-mode with MRET and MPV, and an ecall from VS is cause 10 in HS', () => {
+    const { hart } = run([A.mret(), A.ecall(), A.addi(A0, 0, 1)], (h) => {
+      enterGuest(h, BASE + 4);
+      h.medeleg = 1 << C.CAUSE_VIRTUAL_SUPERVISOR_ECALL;
+      h.stvec = BASE + 12; // the final j .
+    });
+    expect(hart.priv).toBe(C.PRV_S);
+    expect(hart.virt).toBe(false);
+    expect(hart.scause).toBe(C.CAUSE_VIRTUAL_SUPERVISOR_ECALL);
+    expect(hart.hstatus & (C.HSTATUS_SPV | C.HSTATUS_SPVP)).toBe(C.HSTATUS_SPV | C.HSTATUS_SPVP);
+    expect(hart.counters[K.RETIRED + K.MODE_VS]).toBe(0); // the ecall did not retire
+    expect(hart.counters[K.VM_EXITS + C.CAUSE_VIRTUAL_SUPERVISOR_ECALL]).toBe(1);
+  });
+
+  it('redirects sstatus to vsstatus in VS-mode and raises virtual instruction for hstatus', () => {
+    const { hart, x } = run([A.mret(), A.csrrs(A0, C.CSR_SSTATUS, 0), A.csrrs(A1, HSTATUS, 0)], (h) => {
+      enterGuest(h, BASE + 4);
+      h.vsstatus = C.MSTATUS_SUM;
+      h.mstatus |= C.MSTATUS_MXR;
+    }, 4);
+    expect(x[A0]).toBe(C.MSTATUS_SUM);
+    expect(hart.mcause).toBe(C.CAUSE_VIRTUAL_INSTRUCTION);
+    expect(hart.mtval >>> 0).toBe(A.csrrs(A1, HSTATUS, 0));
+    expect(hart.mstatush & C.MSTATUSH_MPV).toBe(C.MSTATUSH_MPV);
+  });
+
+  it('translates in two stages and reports a guest-page fault with the guest physical address', () => {
+    // G-stage: a 16 KiB root at RAM + 0x40000 mapping guest megapage 0x80000000 to itself (U, RWX),
+    // and nothing at guest 0x40000000. vsatp is bare, so guest virtual = guest physical.
+    const { hart, x } = run([A.mret(), A.lui(T0, 0x80000), A.lw(A0, T0, 4), A.lui(T0, 0x40000), A.lw(A1, T0, 8)], (h, b) => {
+      enterGuest(h, BASE + 4);
+      const root = 0x40000 / 4;
+      b.ram32[root + (0x80000000 / 0x400000)] = ((0x80000000 >>> 12) << 10) | 0xdf; // V R W X U A D
+      h.hgatp = C.HGATP_MODE_SV32X4 | (5 << C.HGATP_VMID_SHIFT) | ((BASE + 0x40000) >>> 12);
+    }, 6);
+    expect(x[A0] >>> 0).toBe(A.lui(T0, 0x80000)); // read through the G-stage megapage
+    expect(hart.mcause).toBe(C.CAUSE_LOAD_GUEST_PAGE_FAULT);
+    expect(hart.mtval).toBe(0x40000008);
+    expect(hart.mtval2).toBe(0x40000008 / 4);
+    expect(hart.mstatush & C.MSTATUSH_GVA).toBe(C.MSTATUSH_GVA);
+  });
+
+  it('delivers an interrupt injected through hvip to VS-mode as a supervisor interrupt', () => {
+    const { hart } = run([A.mret(), A.addi(0, 0, 0), A.addi(0, 0, 0)], (h) => {
+      enterGuest(h, BASE + 4);
+      h.hideleg = 1 << C.IRQ_VS_TIMER;
+      h.mie = 1 << C.IRQ_VS_TIMER;
+      h.vsstatus = C.MSTATUS_SIE;
+      h.hvip = 1 << C.IRQ_VS_TIMER;
+      h.vstvec = BASE + 12;
+    }, 3);
+    expect(hart.virt).toBe(true);
+    expect(hart.vscause).toBe(C.INTERRUPT_BIT | C.IRQ_S_TIMER);
+    expect(hart.pc >>> 0).toBe(BASE + 12);
+  });
+});
