@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { totalRetired } from '../runtime/index.ts';
 import { runImage } from './run.ts';
 
 const DEFAULT_IMAGE = fileURLToPath(new URL('../../public/firmware/bench.elf', import.meta.url));
@@ -21,7 +22,7 @@ export async function benchmark(args: string[]): Promise<number> {
     harts: 1,
     input: emptyInput(),
     write: (chunk) => { guestOutput += Buffer.from(chunk).toString('latin1'); },
-    onStop: (machine, elapsed) => { instructions = machine.instructions; seconds = elapsed; },
+    onStop: (machine, elapsed) => { instructions = totalRetired(machine); seconds = elapsed; },
   });
   process.stdout.write(guestOutput);
   if (status !== 0) {

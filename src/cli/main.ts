@@ -6,7 +6,7 @@
  *                      [--deterministic] [--raw]
  */
 import { readFileSync } from 'node:fs';
-import { ImageError } from '../machine/machine.ts';
+import { ImageError } from '../runtime/index.ts';
 import { EXIT_USAGE, runImage, type RunOptions } from './run.ts';
 
 const USAGE = `usage: hyperlab run IMAGE [options]

@@ -248,6 +248,17 @@ describe('Board shared between threads', () => {
     expect(() => new Board(config, new SharedArrayBuffer(board.sab.byteLength))).toThrow(/does not hold a board/);
   });
 
+  it('reserves a runtime region between device state and RAM, and checks it on attach', () => {
+    const { board, config } = makeBoard({ runtimeBytes: 64 * 1024 });
+    expect(board.sab.byteLength).toBe(DEVICE_STATE_BYTES + 64 * 1024 + 16 * MiB);
+    expect(board.runtimeOffset).toBe(DEVICE_STATE_BYTES);
+    board.ram8[0] = 0x5a;
+    expect(new Uint8Array(board.sab)[DEVICE_STATE_BYTES + 64 * 1024]).toBe(0x5a);
+    expect(new Board(config, board.sab).ram8[0]).toBe(0x5a);
+    expect(() => new Board({ ...config, runtimeBytes: 0, ramSize: 16 * MiB + 64 * 1024 }, board.sab)).toThrow(/runtime/);
+    expect(() => makeBoard({ runtimeBytes: 100 })).toThrow(/4 KiB/);
+  });
+
   it('names the UARTs it has', () => {
     const { board } = makeBoard();
     expect(board.uart(7).base).toBe(0x1000_0700);

@@ -19,7 +19,11 @@
  *   0x00400  PLIC                PLIC_STATE_WORDS
  *   0x00800  UART 0..7           UART_STATE_WORDS each, 0x100 apart
  *   0x01000  free up to 0x10000
- *   0x10000  RAM                 ramSize bytes, physical 0x80000000 up
+ *   0x10000  runtime region      runtimeBytes (default 0): the runtime's
+ *                                control words, hart counters and console
+ *                                rings (src/runtime/layout.ts)
+ *   0x10000 + runtimeBytes
+ *            RAM                 ramSize bytes, physical 0x80000000 up
  *
  * RAM views assume a little-endian host (every browser and Node platform
  * this runs on); the constructor checks it.
@@ -73,6 +77,7 @@ const H_HARTS = 2;
 const H_RAM_SIZE = 3;
 const H_FDT_ADDRESS = 4;
 const H_FDT_SIZE = 5;
+const H_RUNTIME_BYTES = 6;
 const HEADER_WORDS = 8;
 const BOARD_MAGIC = 0x424c_5948; // "HYLB"
 const LAYOUT_VERSION = 1;
@@ -113,6 +118,12 @@ export interface BoardConfig {
   isa?: string;
   /** /chosen/bootargs in the device tree. */
   bootargs?: string;
+  /**
+   * Bytes of shared memory reserved for the runtime (control words, hart
+   * counters, console rings), between the device state and RAM; a multiple
+   * of 4 KiB (default 0). The board never touches them.
+   */
+  runtimeBytes?: number;
 }
 
 /** Where QEMU 7.2 puts the device tree: 2 MiB-aligned, just below the end of RAM or 3 GiB. */
@@ -126,6 +137,9 @@ export class Board implements HartWakeup {
   readonly harts: number;
   readonly ramBase = RAM_BASE;
   readonly ramSize: number;
+  /** Byte offset and size of the runtime region in `sab` (BoardConfig.runtimeBytes). */
+  readonly runtimeOffset = DEVICE_STATE_BYTES;
+  readonly runtimeBytes: number;
   readonly ram8: Uint8Array;
   readonly ram16: Uint16Array;
   readonly ram32: Int32Array;
@@ -161,15 +175,21 @@ export class Board implements HartWakeup {
     if (ramSize % 4096 !== 0 || ramSize < MIN_RAM_SIZE || ramSize > MAX_RAM_SIZE) {
       throw new Error(`RAM size must be a multiple of 4 KiB from 4 MiB to 2 GiB, not ${ramSize}`);
     }
+    const runtimeBytes = config.runtimeBytes ?? 0;
+    if (!Number.isInteger(runtimeBytes) || runtimeBytes < 0 || runtimeBytes % 4096 !== 0) {
+      throw new Error(`the runtime region must be a multiple of 4 KiB, not ${runtimeBytes} bytes`);
+    }
     this.harts = harts;
     this.ramSize = ramSize;
-    this.sab = sab ?? new SharedArrayBuffer(DEVICE_STATE_BYTES + ramSize);
-    if (this.sab.byteLength !== DEVICE_STATE_BYTES + ramSize) {
-      throw new Error(`shared memory holds ${this.sab.byteLength} bytes, this board needs ${DEVICE_STATE_BYTES + ramSize}`);
+    this.runtimeBytes = runtimeBytes;
+    const ramOffset = DEVICE_STATE_BYTES + runtimeBytes;
+    this.sab = sab ?? new SharedArrayBuffer(ramOffset + ramSize);
+    if (this.sab.byteLength !== ramOffset + ramSize) {
+      throw new Error(`shared memory holds ${this.sab.byteLength} bytes, this board needs ${ramOffset + ramSize}`);
     }
-    this.ram8 = new Uint8Array(this.sab, DEVICE_STATE_BYTES, ramSize);
-    this.ram16 = new Uint16Array(this.sab, DEVICE_STATE_BYTES, ramSize / 2);
-    this.ram32 = new Int32Array(this.sab, DEVICE_STATE_BYTES, ramSize / 4);
+    this.ram8 = new Uint8Array(this.sab, ramOffset, ramSize);
+    this.ram16 = new Uint16Array(this.sab, ramOffset, ramSize / 2);
+    this.ram32 = new Int32Array(this.sab, ramOffset, ramSize / 4);
     this.header = this.slice(HEADER_OFFSET, HEADER_WORDS);
     this.hartSignals = this.slice(HART_SIGNALS_OFFSET, MAX_HARTS);
 
@@ -300,6 +320,7 @@ export class Board implements HartWakeup {
     header[H_LAYOUT_VERSION] = LAYOUT_VERSION;
     header[H_HARTS] = this.harts;
     header[H_RAM_SIZE] = this.ramSize | 0;
+    header[H_RUNTIME_BYTES] = this.runtimeBytes;
     this.bootRom.program(DEFAULT_START_ADDRESS, 0);
     this.reset();
   }
@@ -308,6 +329,9 @@ export class Board implements HartWakeup {
     const header = this.header;
     if (header[H_MAGIC] !== BOARD_MAGIC || header[H_LAYOUT_VERSION] !== LAYOUT_VERSION) {
       throw new Error('shared memory does not hold a board of this version');
+    }
+    if (header[H_RUNTIME_BYTES] !== this.runtimeBytes) {
+      throw new Error(`shared memory reserves ${header[H_RUNTIME_BYTES]} bytes for the runtime, not ${this.runtimeBytes}`);
     }
     if (header[H_HARTS] !== this.harts || header[H_RAM_SIZE] >>> 0 !== this.ramSize) {
       throw new Error(

@@ -1,0 +1,110 @@
+/*
+ * The runtime's public API: what the web app and the headless runner use
+ * to run a machine, and all they use. Two implementations:
+ *
+ *  - createWorkerMachine (workers.ts): the browser; one Web Worker per hart
+ *    over one SharedArrayBuffer, real-time clock;
+ *  - createThreadMachine (thread.ts): Node, tests and reproducible runs;
+ *    every hart interleaved in the calling thread, with the real-time or
+ *    the deterministic clock.
+ *
+ * Counters are live views of memory the harts write: reading them sends no
+ * message and costs a few loads, so the UI samples them once per animation
+ * frame.
+ */
+import type { FinishEvent } from '../machine/devices/finisher.ts';
+import type { SymbolTable } from '../machine/elf.ts';
+
+export type ClockKind = 'real-time' | 'deterministic';
+
+export interface MachineOptions {
+  /** Harts (cores), 1..16. */
+  harts: number;
+  /** RAM in MiB (default 128). */
+  ramMiB?: number;
+  /** The image to boot: an ELF32 executable, or a raw binary loaded at 0x80000000. */
+  image: Uint8Array;
+  imageFormat?: 'elf' | 'raw';
+  /** Default 'real-time'. The worker machine has only the real-time clock. */
+  clock?: ClockKind;
+}
+
+/** What the machine as a whole is doing. */
+export type RunState = 'off' | 'running' | 'paused' | 'stopped';
+
+/** What one hart is doing: executing, asleep in WFI until an interrupt, held by pause, or not powered. */
+export type HartState = 'running' | 'waiting' | 'paused' | 'off';
+
+/** Why a machine stopped by itself or was stopped. */
+export type StopReason =
+  | { kind: 'finisher'; event: FinishEvent } // the guest powered off (pass) or failed through the test finisher
+  | { kind: 'tohost'; value: number } // riscv-tests convention: 1 passes, v fails with v >> 1
+  | { kind: 'idle' } // every hart sleeps and nothing can wake them (headless, input ended)
+  | { kind: 'limit' } // the instruction limit ran out
+  | { kind: 'power-off' }; // the user
+
+export interface StepResult {
+  /** Instructions retired: the number asked for, unless the hart slept in WFI with nothing to wake it. */
+  retired: number;
+  state: HartState;
+}
+
+/** Live counters of one hart (layout in src/machine/counters.ts). */
+export interface HartCounters {
+  readonly id: number;
+  /** Where this hart runs: "worker hart-0", or "main thread". */
+  readonly thread: string;
+  state(): HartState;
+  /** Privilege mode, a MODE_* index of counters.ts (M, HS/S, U, VS, VU). */
+  mode(): number;
+  /** pc at the end of the hart's last batch of instructions. */
+  pc(): number;
+  /** Instructions retired, in all modes or in one MODE_*. */
+  retired(mode?: number): number;
+  /** Traps by cause slot (counters.causeSlot) and the mode that took them (TARGET_*). */
+  traps(target: number, slot: number): number;
+  /** Milliseconds the hart has slept in WFI since power-on (0 in the thread machine). */
+  waitingMs(): number;
+}
+
+/** A console: UART n of the board. */
+export interface ConsoleStream {
+  /** Bytes the guest transmits, in order, in chunks. Returns a function that unsubscribes. */
+  onOutput(listener: (bytes: Uint8Array) => void): () => void;
+  /** Bytes for the guest: held until its UART has room, never dropped. */
+  write(data: Uint8Array | string): void;
+  /** No more input will come (lets a headless run end when the guest idles). */
+  end(): void;
+}
+
+export interface LabMachine {
+  readonly harts: number;
+  readonly clock: ClockKind;
+  /** The image's symbols (for "function+offset" names of addresses). */
+  readonly symbols: SymbolTable;
+  state(): RunState;
+  /** Why the machine stopped, once state() is 'stopped' or 'off' after running. */
+  stopReason(): StopReason | undefined;
+  /** Called at every change of state(). Returns a function that unsubscribes. */
+  onStateChange(listener: (state: RunState) => void): () => void;
+  /** Starts every hart at the boot ROM. */
+  powerOn(): Promise<void>;
+  /** Stops every hart for good (the machine can be powered on again, from reset). */
+  powerOff(): Promise<void>;
+  /** Resolves once every hart has stopped executing. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** While paused: runs exactly `instructions` instructions on `hart` (see StepResult). */
+  step(hart: number, instructions: number): Promise<StepResult>;
+  /** Reset: devices, image and harts as at power-on; keeps running or paused as before. */
+  reset(): Promise<void>;
+  /** Instructions per second per hart, from 1; Infinity for full speed. */
+  setSpeed(instructionsPerSecond: number): void;
+  speed(): number;
+  hart(id: number): HartCounters;
+  console(uart: number): ConsoleStream;
+  /** "name+0x1c" for an address inside a function of the image. */
+  symbolize(address: number): string | undefined;
+  /** Ends the machine and frees its threads. */
+  dispose(): void;
+}

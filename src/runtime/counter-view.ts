@@ -1,0 +1,48 @@
+/*
+ * A hart's counters and status read straight from the arrays the hart
+ * writes (shared memory in the worker machine): HartCounters for both
+ * machines.
+ */
+import { MODE_COUNT, RETIRED, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex } from '../machine/counters.ts';
+import type { HartCounters, HartState } from './api.ts';
+import { T_WAITING_MS } from './layout.ts';
+
+/** STATUS_STATE values (layout.ts) by name. */
+const HART_STATES: readonly HartState[] = ['running', 'waiting', 'paused', 'off'];
+
+export class CounterView implements HartCounters {
+  constructor(
+    readonly id: number,
+    readonly thread: string,
+    private readonly counters: Float64Array,
+    private readonly status: Int32Array,
+    private readonly times?: Float64Array,
+  ) {}
+
+  state(): HartState {
+    return HART_STATES[Atomics.load(this.status, STATUS_STATE)] ?? 'running';
+  }
+
+  mode(): number {
+    return this.status[STATUS_MODE];
+  }
+
+  pc(): number {
+    return this.status[STATUS_PC] >>> 0;
+  }
+
+  retired(mode?: number): number {
+    if (mode !== undefined) return this.counters[RETIRED + mode];
+    let total = 0;
+    for (let m = 0; m < MODE_COUNT; m++) total += this.counters[RETIRED + m];
+    return total;
+  }
+
+  traps(target: number, slot: number): number {
+    return this.counters[trapIndex(target, slot)];
+  }
+
+  waitingMs(): number {
+    return this.times ? this.times[T_WAITING_MS] : 0;
+  }
+}
