@@ -67,6 +67,15 @@ export interface HartCounters {
   waitingMs(): number;
 }
 
+/** A hart's registers (a query answered by the hart's thread). */
+export interface HartRegisters {
+  pc: number;
+  /** x0..x31 as unsigned numbers. */
+  x: number[];
+  /** Privilege mode, a MODE_* index. */
+  mode: number;
+}
+
 /** A console: UART n of the board. */
 export interface ConsoleStream {
   /** Bytes the guest transmits, in order, in chunks. Returns a function that unsubscribes. */
@@ -102,6 +111,8 @@ export interface LabMachine {
   setSpeed(instructionsPerSecond: number): void;
   speed(): number;
   hart(id: number): HartCounters;
+  /** The registers of a hart (undefined while the machine is off). */
+  registers(hart: number): Promise<HartRegisters | undefined>;
   console(uart: number): ConsoleStream;
   /** "name+0x1c" for an address inside a function of the image. */
   symbolize(address: number): string | undefined;

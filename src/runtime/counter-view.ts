@@ -5,7 +5,8 @@
  */
 import { MODE_COUNT, RETIRED, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex } from '../machine/counters.ts';
 import type { HartCounters, HartState } from './api.ts';
-import { T_WAITING_MS } from './layout.ts';
+import { T_ASLEEP_SINCE, T_WAITING_MS } from './layout.ts';
+import { hostMilliseconds } from './shared-clock.ts';
 
 /** STATUS_STATE values (layout.ts) by name. */
 const HART_STATES: readonly HartState[] = ['running', 'waiting', 'paused', 'off'];
@@ -43,6 +44,8 @@ export class CounterView implements HartCounters {
   }
 
   waitingMs(): number {
-    return this.times ? this.times[T_WAITING_MS] : 0;
+    if (!this.times) return 0;
+    const since = this.times[T_ASLEEP_SINCE];
+    return this.times[T_WAITING_MS] + (since > 0 ? Math.max(0, hostMilliseconds() - since) : 0);
   }
 }

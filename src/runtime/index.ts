@@ -4,9 +4,11 @@
  * (thread.ts). The UI and the CLI import from here only.
  */
 export type {
-  ClockKind, ConsoleStream, HartCounters, HartState, LabMachine, MachineOptions, RunState, StepResult, StopReason,
+  ClockKind, ConsoleStream, HartCounters, HartRegisters, HartState, LabMachine, MachineOptions, RunState, StepResult,
+  StopReason,
 } from './api.ts';
 export { createThreadMachine, type ThreadMachine, type ThreadMachineOptions } from './thread.ts';
+export { createWorkerMachine, type WorkerMachine } from './workers.ts';
 export { ImageError } from '../machine/elf.ts';
 export { MODE_COUNT, MODE_NAMES, MODE_M, MODE_S, MODE_U, MODE_VS, MODE_VU } from '../machine/counters.ts';
 export { MAX_HARTS } from '../machine/memory-map.ts';

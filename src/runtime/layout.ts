@@ -77,6 +77,8 @@ export const HART_CONTROL_WORDS = 16;
 // ---- per-hart time words (float64 indexes within a hart's block) ----
 /** Milliseconds the hart spent asleep in WFI (Atomics.wait), for the time-per-mode bar. */
 export const T_WAITING_MS = 0;
+/** While the hart sleeps in WFI: when it fell asleep (hostMilliseconds() scale), else 0. */
+export const T_ASLEEP_SINCE = 1;
 export const HART_TIME_WORDS = 4;
 
 /** Hart states in the status block's STATUS_STATE word: the hart's own, then the runtime's. */

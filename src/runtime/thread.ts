@@ -13,11 +13,11 @@
  */
 import { Machine, type StopReason as MachineStopReason } from '../machine/machine.ts';
 import { HART_WAITING } from '../machine/hart.ts';
-import { STATUS_STATE } from '../machine/counters.ts';
+import { STATUS_MODE, STATUS_STATE } from '../machine/counters.ts';
 import { UART_COUNT } from '../machine/memory-map.ts';
 import type { SymbolTable } from '../machine/elf.ts';
 import type {
-  ClockKind, ConsoleStream, HartCounters, LabMachine, MachineOptions, RunState, StepResult, StopReason,
+  ClockKind, ConsoleStream, HartCounters, HartRegisters, LabMachine, MachineOptions, RunState, StepResult, StopReason,
 } from './api.ts';
 import { CounterView } from './counter-view.ts';
 import { InputQueue } from './input-queue.ts';
@@ -178,6 +178,12 @@ export class ThreadMachine implements LabMachine {
     const view = this.views[id];
     if (view === undefined) throw new Error(`no hart ${id}: the machine has harts 0..${this.harts - 1}`);
     return view;
+  }
+
+  async registers(hartId: number): Promise<HartRegisters | undefined> {
+    const hart = this.machine.harts[hartId];
+    if (hart === undefined || this.runState === 'off') return undefined;
+    return { pc: hart.pc >>> 0, x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0), mode: hart.status[STATUS_MODE] };
   }
 
   console(uart: number): ConsoleStream {

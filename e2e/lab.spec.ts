@@ -1,0 +1,127 @@
+/*
+ * The lab's first screen, end to end: isolation, boot, the console in both
+ * directions, the controls (pause, resume, step, reset, speed) and the
+ * harts' workers, against the production build.
+ */
+import { expect, test } from '@playwright/test';
+import {
+  BUSY_MACHINE, CONSOLE_DEMO, DEFAULT_BANNER, expectConsole, openLab, retired, terminalText, typeLine,
+} from './lab.ts';
+
+test('the page is cross-origin isolated', async ({ page }) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+});
+
+test('the default machine boots and the console shows the guest\'s banner', async ({ page }) => {
+  await openLab(page);
+  await expectConsole(page, DEFAULT_BANNER);
+  await expect(page.getByTestId('hart-0')).toBeVisible();
+  await expect(page.getByTestId('hart-1')).toBeVisible();
+});
+
+test('typed input reaches the guest and its echo comes back', async ({ page }) => {
+  await openLab(page, CONSOLE_DEMO);
+  await expectConsole(page, /> $/m);
+  await typeLine(page, 'hello from the keyboard');
+  await expectConsole(page, /^> hello from the keyboard\necho: hello from the keyboard$/m);
+  // A line typed faster than the guest reads it (longer than the UART's FIFO) arrives whole.
+  const long = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(2);
+  await typeLine(page, long);
+  await expectConsole(page, new RegExp(`^echo: ${long}$`, 'm'));
+});
+
+test('an IPI from hart 0 wakes hart 1 in its own worker', async ({ page }) => {
+  await openLab(page, CONSOLE_DEMO);
+  await expectConsole(page, /> $/m);
+  await expect.poll(() => page.evaluate(() => window.__hyperlab!.hartState(1))).toBe('waiting');
+  await typeLine(page, 'ipi 1');
+  await expectConsole(page, /^hart 1: woken by an IPI$/m);
+});
+
+test('pause freezes every hart\'s instruction count, and resume restarts it', async ({ page }) => {
+  await openLab(page, BUSY_MACHINE);
+  await expect.poll(async () => Math.min(...await retired(page))).toBeGreaterThan(1_000_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => page.evaluate(() => window.__hyperlab!.runState())).toBe('paused');
+  const frozen = await retired(page);
+  await page.waitForTimeout(500);
+  expect(await retired(page)).toEqual(frozen);
+  for (const hart of [0, 1]) expect(await page.evaluate((h) => window.__hyperlab!.hartState(h), hart)).toBe('paused');
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect.poll(async () => {
+    const now = await retired(page);
+    return now.every((count, hart) => count > frozen[hart] + 100_000);
+  }).toBe(true);
+});
+
+test('step advances exactly the requested number of instructions', async ({ page }) => {
+  await openLab(page, BUSY_MACHINE);
+  await expect.poll(async () => Math.min(...await retired(page))).toBeGreaterThan(100_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => page.evaluate(() => window.__hyperlab!.runState())).toBe('paused');
+
+  for (const [hart, count] of [[1, 1], [1, 1000], [0, 12345]] as const) {
+    const before = await retired(page);
+    await page.getByLabel('Hart to step').selectOption(String(hart));
+    await page.getByLabel('Instructions to step').fill(String(count));
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('status')).toContainText(`hart ${hart} retired ${count.toLocaleString('en')} instruction`);
+    const after = await retired(page);
+    expect(after[hart] - before[hart]).toBe(count);
+    expect(after[1 - hart]).toBe(before[1 - hart]);
+  }
+});
+
+test('the speed slider limits every hart', async ({ page }) => {
+  await openLab(page, BUSY_MACHINE);
+  await page.getByLabel('Speed').fill('3'); // 10^3 instructions per second
+  await expect(page.locator('.speed-value')).toHaveText('1 k instr/s');
+  await page.waitForTimeout(300); // let the workers see the new limit
+  const before = await retired(page);
+  await page.waitForTimeout(2000);
+  const after = await retired(page);
+  for (const hart of [0, 1]) {
+    const perSecond = (after[hart] - before[hart]) / 2;
+    expect(perSecond).toBeGreaterThan(500);
+    expect(perSecond).toBeLessThan(1500);
+  }
+});
+
+test('reset boots the machine again', async ({ page }) => {
+  await openLab(page, CONSOLE_DEMO);
+  await expectConsole(page, /> $/m);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(async () => (await terminalText(page)).match(/HyperLab console demo/g)?.length).toBe(2);
+  await typeLine(page, 'after reset');
+  await expectConsole(page, /^echo: after reset$/m);
+});
+
+test('there is one worker per hart', async ({ page }) => {
+  await openLab(page);
+  await expect.poll(() => page.workers().length).toBe(2);
+  const names = await Promise.all(page.workers().map((worker) => worker.evaluate(() => self.name)));
+  expect(names.sort()).toEqual(['hart-0', 'hart-1']);
+
+  await openLab(page, `${CONSOLE_DEMO}&harts=4`);
+  await expectConsole(page, /HyperLab console demo: 4 harts/);
+  await expect.poll(() => page.workers().length).toBe(4);
+});
+
+test('without cross-origin isolation the page explains why and how to fix it', async ({ page }) => {
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    await route.fulfill({ response, headers });
+  });
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  const help = page.getByTestId('isolation-help');
+  await expect(help).toContainText('not cross-origin isolated');
+  await expect(help).toContainText('Cross-Origin-Embedder-Policy: require-corp');
+  expect(page.workers()).toHaveLength(0);
+});

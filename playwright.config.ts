@@ -1,0 +1,57 @@
+/*
+ * End-to-end tests (e2e/) against the production build served by
+ * `vite preview`, in Debian's chromium (never a downloaded browser).
+ * Without chromium they skip, printing how to install it; with CI=true a
+ * missing chromium is a failure.
+ */
+import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
+const available = existsSync(chromium);
+const PORT = 4174;
+
+if (!available) {
+  const message = `e2e: no chromium at ${chromium} (install it: apt-get install -y chromium, or set CHROMIUM_PATH)`;
+  if (ci) throw new Error(`${message}; CI=true, so the end-to-end tests cannot be skipped`);
+  console.warn(`${message}; skipping the end-to-end tests`);
+}
+
+/** Chromium's flags: root needs --no-sandbox; the rest keep it off the (closed) network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: available ? '**/*.spec.ts' : [],
+  // The emulated harts want the host's two cores to themselves: one test at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  forbidOnly: ci,
+  reporter: 'list',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromium, args: CHROMIUM_ARGS },
+    viewport: { width: 1400, height: 900 },
+    trace: 'off',
+  },
+  webServer: available
+    ? {
+      command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}/`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: 'ignore',
+    }
+    : undefined,
+});

@@ -1,0 +1,122 @@
+/*
+ * The sampler: once per animation frame, reads every hart's counters from
+ * shared memory (no messages) and, when what a card shows has changed,
+ * replaces that hart's snapshot in useHarts. Numbers that change at
+ * instruction speed (pc, MIPS, time shares) are published a few times a
+ * second, so that they stay readable on a projector; a change of state or
+ * mode is published at once.
+ */
+import { MODE_COUNT, type LabMachine } from '../runtime/index.ts';
+import { useHarts, type HartSnapshot } from './store.ts';
+
+/** How often the fast-moving numbers of a card are refreshed, in ms. */
+const PUBLISH_MS = 200;
+/** The window MIPS and time shares are computed over, in ms. */
+const WINDOW_MS = 1000;
+
+interface Sample {
+  time: number;
+  retired: number[];
+  waitingMs: number;
+}
+
+/** What one hart's card is computed from: recent samples. */
+class HartHistory {
+  samples: Sample[] = [];
+  lastPublish = -Infinity;
+}
+
+/** Starts sampling `machine`; returns a function that stops. */
+export function startSampler(machine: LabMachine): () => void {
+  const histories = Array.from({ length: machine.harts }, () => new HartHistory());
+  useHarts.setState({ harts: histories.map((_, id) => snapshot(machine, id, histories[id], performance.now())) });
+  let frame = 0;
+  const onFrame = () => {
+    frame = requestAnimationFrame(onFrame);
+    const now = performance.now();
+    const current = useHarts.getState().harts;
+    let next: HartSnapshot[] | undefined;
+    for (let id = 0; id < machine.harts; id++) {
+      const view = machine.hart(id);
+      const shown = current[id];
+      const due = now - histories[id].lastPublish >= PUBLISH_MS;
+      if (!due && view.state() === shown.state && view.mode() === shown.mode) continue;
+      const fresh = snapshot(machine, id, histories[id], now);
+      if (sameSnapshot(fresh, shown)) continue;
+      next ??= [...current];
+      next[id] = fresh;
+    }
+    if (next) useHarts.setState({ harts: next });
+  };
+  frame = requestAnimationFrame(onFrame);
+  return () => cancelAnimationFrame(frame);
+}
+
+function snapshot(machine: LabMachine, id: number, history: HartHistory, now: number): HartSnapshot {
+  const view = machine.hart(id);
+  const retired: number[] = [];
+  for (let mode = 0; mode < MODE_COUNT; mode++) retired.push(view.retired(mode));
+  const sample: Sample = { time: now, retired, waitingMs: view.waitingMs() };
+  const samples = history.samples;
+  if (samples.length > 0 && total(sample.retired) < total(samples[samples.length - 1].retired)) {
+    samples.length = 0; // the counters restarted (reset)
+  }
+  samples.push(sample);
+  while (samples.length > 2 && now - samples[1].time >= WINDOW_MS) samples.shift();
+  history.lastPublish = now;
+  const oldest = samples[0];
+  const state = view.state();
+  const pc = view.pc();
+  return {
+    id,
+    thread: view.thread,
+    state,
+    mode: view.mode(),
+    pc,
+    where: machine.symbolize(pc),
+    mips: rate(oldest, sample),
+    retired: total(sample.retired),
+    shares: shares(oldest, sample, state),
+  };
+}
+
+function total(counts: number[]): number {
+  let sum = 0;
+  for (const count of counts) sum += count;
+  return sum;
+}
+
+/** Millions of instructions per second between two samples. */
+function rate(from: Sample, to: Sample): number {
+  const seconds = (to.time - from.time) / 1000;
+  if (seconds <= 0) return 0;
+  return Math.max(0, total(to.retired) - total(from.retired)) / seconds / 1e6;
+}
+
+/**
+ * Shares of the time between two samples: asleep in WFI, and the rest split
+ * between the modes in proportion to the instructions each retired.
+ */
+function shares(from: Sample, to: Sample, state: string): number[] {
+  const elapsed = to.time - from.time;
+  const result = new Array(MODE_COUNT + 1).fill(0);
+  if (elapsed <= 0) {
+    if (state === 'waiting') result[MODE_COUNT] = 1;
+    return result;
+  }
+  const asleep = Math.min(1, Math.max(0, (to.waitingMs - from.waitingMs) / elapsed));
+  const retired = to.retired.map((count, mode) => Math.max(0, count - from.retired[mode]));
+  const sum = total(retired);
+  if (sum === 0) {
+    if (state === 'waiting' || asleep > 0) result[MODE_COUNT] = 1;
+    return result;
+  }
+  for (let mode = 0; mode < MODE_COUNT; mode++) result[mode] = ((1 - asleep) * retired[mode]) / sum;
+  result[MODE_COUNT] = asleep;
+  return result;
+}
+
+function sameSnapshot(a: HartSnapshot, b: HartSnapshot): boolean {
+  return a.state === b.state && a.mode === b.mode && a.pc === b.pc && a.retired === b.retired &&
+    Math.abs(a.mips - b.mips) < 0.05 && a.shares.every((share, i) => Math.abs(share - b.shares[i]) < 0.005);
+}
