@@ -1,0 +1,94 @@
+/*
+ * file.c: open files. A descriptor points at a struct file: the console,
+ * or a file of the initramfs with a read offset. Files are shared after
+ * fork (offset included) and freed when the last descriptor closes.
+ */
+#include "defs.h"
+
+enum file_type { FILE_NONE, FILE_CONSOLE, FILE_RAM };
+
+struct file {
+    enum file_type type;
+    int refs;
+    const struct ramfile *ram;
+    uint32_t offset;
+};
+
+static struct {
+    struct spinlock lock;
+    struct file files[NFILE];
+} table;
+
+static struct file console = { FILE_CONSOLE, 1, 0, 0 };   /* never freed */
+
+void file_init(void)
+{
+    spinlock_init(&table.lock, "files");
+}
+
+struct file *file_dup(struct file *f)
+{
+    acquire(&table.lock);
+    f->refs++;
+    release(&table.lock);
+    return f;
+}
+
+struct file *file_console(void)
+{
+    return file_dup(&console);
+}
+
+/* Opens an initramfs file into *out: 0, -ENOENT, or -EMFILE when the table is full. */
+int file_open(const char *path, struct file **out)
+{
+    const struct ramfile *ram = initramfs_find(path);
+    if (ram == 0)
+        return -ENOENT;
+    acquire(&table.lock);
+    for (struct file *f = table.files; f < table.files + NFILE; f++) {
+        if (f->type != FILE_NONE)
+            continue;
+        *f = (struct file){ FILE_RAM, 1, ram, 0 };
+        release(&table.lock);
+        *out = f;
+        return 0;
+    }
+    release(&table.lock);
+    return -EMFILE;
+}
+
+void file_close(struct file *f)
+{
+    acquire(&table.lock);
+    if (--f->refs == 0 && f != &console)
+        f->type = FILE_NONE;
+    release(&table.lock);
+}
+
+/* Reads from an initramfs file; the offset moves only by what reached the caller. */
+static int ram_read(struct file *f, uint32_t address, int n)
+{
+    acquire(&table.lock);
+    uint32_t offset = f->offset, left = f->ram->size - offset;
+    release(&table.lock);
+    uint32_t count = (uint32_t)n < left ? (uint32_t)n : left;
+    if (copyout(&myproc()->mm, address, f->ram->data + offset, count) < 0)
+        return -EFAULT;
+    acquire(&table.lock);
+    f->offset = offset + count;
+    release(&table.lock);
+    return (int)count;
+}
+
+int file_read(struct file *f, uint32_t address, int n)
+{
+    if (n < 0)
+        return -EINVAL;
+    return f->type == FILE_CONSOLE ? console_read(address, n) : ram_read(f, address, n);
+}
+
+int file_write(struct file *f, uint32_t address, int n)
+{
+    return f->type == FILE_CONSOLE ? console_write(address, n) : -EBADF;
+}

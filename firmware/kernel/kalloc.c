@@ -1,0 +1,140 @@
+/*
+ * kalloc.c: the physical page allocator: a list of free 4 KiB pages, the
+ * link kept in each free page itself. Pages come out zeroed.
+ *
+ * Reservations let sbrk promise memory that is only allocated when first
+ * touched: a reserved page still sits on the free list, but only
+ * kalloc_reserved may take it, so a promise made is a promise kept.
+ */
+#include "defs.h"
+#include "riscv.h"
+#include "string.h"
+#include "memlayout.h"
+
+#define DTB_GRANULE 0x10000u   /* the device tree's pages are held in 64 KiB steps */
+
+struct free_page {
+    struct free_page *next;
+};
+
+static struct {
+    struct spinlock lock;
+    struct free_page *list;
+    uint32_t free;              /* pages on the list */
+    uint32_t reserved;          /* of those, promised by kalloc_reserve */
+    uint32_t total;
+} pages;
+
+extern char _end[];
+
+/* Puts the pages of [start, end) on the free list, lowest first out. */
+static void add_range(uint32_t start, uint32_t end)
+{
+    start = PAGE_ROUND_UP(start);
+    end = PAGE_ROUND_DOWN(end);
+    for (uint32_t page = end; page > start; ) {
+        page -= PAGE_SIZE;
+        struct free_page *p = (struct free_page *)(uintptr_t)page;
+        p->next = pages.list;
+        pages.list = p;
+        pages.free++;
+        pages.total++;
+    }
+}
+
+/*
+ * Frees the RAM above the kernel image, except the device tree (held in
+ * 64 KiB steps, so that trees of slightly different sizes leave the same
+ * amount free) and anything the kernel cannot map.
+ */
+void kalloc_init(void)
+{
+    spinlock_init(&pages.lock, "kalloc");
+    uint32_t start = (uint32_t)(uintptr_t)_end;
+    uint32_t end = board.ram_base + board.ram_size;
+    if (end > IO_BASE || end < board.ram_base)
+        end = IO_BASE;
+    uint32_t dtb = (uint32_t)(uintptr_t)board.dtb & ~(DTB_GRANULE - 1);
+    uint32_t dtb_end = ((uint32_t)(uintptr_t)board.dtb + board.dtb_size + DTB_GRANULE - 1) & ~(DTB_GRANULE - 1);
+    if (dtb >= start && dtb_end <= end) {
+        add_range(dtb_end, end);
+        add_range(start, dtb);
+    } else {
+        add_range(start, end);
+    }
+}
+
+/* Takes a page off the list; `reserved` says whether it was promised. */
+static void *take(int reserved)
+{
+    acquire(&pages.lock);
+    struct free_page *p = 0;
+    if (reserved ? pages.reserved > 0 : pages.free > pages.reserved) {
+        p = pages.list;
+        pages.list = p->next;
+        pages.free--;
+        if (reserved)
+            pages.reserved--;
+    }
+    release(&pages.lock);
+    if (p)
+        memset(p, 0, PAGE_SIZE);
+    return p;
+}
+
+void *kalloc(void)
+{
+    return take(0);
+}
+
+void *kalloc_reserved(void)
+{
+    void *page = take(1);
+    if (page == 0)
+        panic("kalloc_reserved: no reservation");
+    return page;
+}
+
+void kfree(void *page)
+{
+    uint32_t address = (uint32_t)(uintptr_t)page;
+    if ((address & (PAGE_SIZE - 1)) || address < (uint32_t)(uintptr_t)_end ||
+        address - board.ram_base >= board.ram_size)
+        panic("kfree: bad page %p", page);
+    struct free_page *p = page;
+    acquire(&pages.lock);
+    p->next = pages.list;
+    pages.list = p;
+    pages.free++;
+    release(&pages.lock);
+}
+
+int kalloc_reserve(uint32_t count)
+{
+    int ok;
+    acquire(&pages.lock);
+    ok = pages.free - pages.reserved >= count;
+    if (ok)
+        pages.reserved += count;
+    release(&pages.lock);
+    return ok ? 0 : -1;
+}
+
+void kalloc_unreserve(uint32_t count)
+{
+    acquire(&pages.lock);
+    if (count > pages.reserved)
+        panic("kalloc_unreserve: %u pages, %u reserved", (unsigned)count, (unsigned)pages.reserved);
+    pages.reserved -= count;
+    release(&pages.lock);
+}
+
+uint32_t kalloc_total_pages(void)
+{
+    return pages.total;
+}
+
+uint32_t kalloc_free_pages(void)
+{
+    return pages.free - pages.reserved;
+}

@@ -1,0 +1,67 @@
+# system.mk: the HyperLab stack, included by firmware/Makefile (paths are
+# relative to firmware/).
+#
+#   sbi.elf       the SBI firmware (sbi/), M-mode, at 0x80000000
+#   kernel.elf    the HyperLab kernel (kernel/), S-mode, at 0x80400000, with
+#                 the initramfs inside: QEMU boots the pair with
+#                 -bios sbi.elf -kernel kernel.elf
+#   hyperlab.elf  both in one image (the kernel's bytes in the firmware's
+#                 .payload section at 0x80400000): what `hyperlab run` and
+#                 the web app boot
+#
+# The initramfs (include/abi.h) packs $(USER_PROGS): user/user.mk adds the
+# user programs; kernel/ktest/ adds the kernel's own test program.
+
+SYS_BUILD    := build
+SYS_CFLAGS    = $(CFLAGS) -I include -I lib -fno-tree-loop-distribute-patterns -Wno-main
+# The multilib driver picks the rv32 libgcc only for a plain -march=rv32imac.
+SYS_LIBGCC   := $(shell $(CC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
+SYS_LDFLAGS  := -Wl,--no-warn-rwx-segments -Wl,--build-id=none -static -nostdlib
+LIB_SRCS     := $(wildcard lib/*.c)
+LIB_HEADERS  := $(wildcard lib/*.h) common/source-name.h
+SBI_SRCS     := sbi/start.S $(filter-out sbi/start.S sbi/payload.S,$(wildcard sbi/*.c sbi/*.S))
+SBI_HEADERS  := $(wildcard sbi/*.h) include/sbi.h $(LIB_HEADERS)
+KERNEL_SRCS  := kernel/entry.S $(filter-out kernel/entry.S,$(wildcard kernel/*.c kernel/*.S))
+KERNEL_HEADERS := $(wildcard kernel/*.h) include/sbi.h include/syscall.h include/abi.h $(LIB_HEADERS)
+
+-include user/user.mk
+
+KTEST_ELF    := $(SYS_BUILD)/ktest/ktest.elf
+USER_PROGS   += $(SYS_BUILD)/ktest/ktest
+
+SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf
+
+$(OUT)/sbi.elf: $(SBI_SRCS) $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -T sbi/sbi.ld $(SYS_LDFLAGS) -o $@ $(SBI_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+
+$(SYS_BUILD)/initramfs.cpio: $(USER_PROGS) tools/mkcpio.mjs
+	@mkdir -p $(dir $@)
+	node tools/mkcpio.mjs $@ $(USER_PROGS)
+
+$(OUT)/kernel.elf: $(KERNEL_SRCS) $(LIB_SRCS) $(KERNEL_HEADERS) kernel/kernel.ld $(SYS_BUILD)/initramfs.cpio
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -I kernel -DINITRAMFS='"$(SYS_BUILD)/initramfs.cpio"' -T kernel/kernel.ld \
+	    $(SYS_LDFLAGS) -o $@ $(KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+
+$(SYS_BUILD)/kernel.bin: $(OUT)/kernel.elf
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) -O binary $< $@
+
+$(OUT)/hyperlab.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld $(SYS_BUILD)/kernel.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -DPAYLOAD_BIN='"$(SYS_BUILD)/kernel.bin"' -T sbi/sbi.ld $(SYS_LDFLAGS) \
+	    -o $@ $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SYS_LIBGCC)
+
+# The kernel's test program: system calls given bad pointers, faults of
+# every kind, running out of memory and of process slots.
+$(KTEST_ELF): kernel/ktest/ktest.c kernel/ktest/start.S include/syscall.h include/abi.h common/source-name.h kernel/ktest/ktest.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -T kernel/ktest/ktest.ld $(SYS_LDFLAGS) -o $@ kernel/ktest/start.S kernel/ktest/ktest.c $(SYS_LIBGCC)
+
+$(SYS_BUILD)/ktest/ktest: $(KTEST_ELF)
+	$(CROSS)strip -o $@ $<
+
+system: $(SYSTEM_IMAGES)
+
+.PHONY: system
