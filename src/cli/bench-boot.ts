@@ -1,0 +1,90 @@
+/*
+ * `npm run bench:boot`: how long the HyperLab stack (SBI firmware, kernel,
+ * shell) takes from power-on to the shell's first prompt.
+ *
+ * On HyperLab (one hart, in this Node process): the instructions retired
+ * until the prompt, and the wall time, for a cold boot (the interpreter
+ * still compiling itself) and a warm one (the same machine reset). On QEMU
+ * (qemu-system-riscv32, one hart): the wall time from starting the process
+ * to the prompt, QEMU's own start-up included.
+ *
+ * Target (issue 4): the prompt within 1 s on one hart in Node.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Machine } from '../machine/machine.ts';
+import { FIRMWARE, countPrompts, qemu } from '../system/console-session.ts';
+
+/** Instructions per round of the loop: small, so the count at the prompt is close. */
+const QUANTUM = 2_000;
+/** Give up on a boot after this much wall time, in ms. */
+const TIMEOUT_MS = 60_000;
+
+interface BootFigures {
+  instructions: number;
+  seconds: number;
+}
+
+/** Runs `machine` from reset until the console shows the prompt. */
+function bootToPrompt(machine: Machine, console: { text: string }): BootFigures {
+  const started = performance.now();
+  const instructionsBefore = machine.instructions;
+  machine.reset();
+  console.text = '';
+  while (countPrompts(console.text) === 0) {
+    machine.runRound(QUANTUM);
+    if (machine.stopReason) throw new Error(`the machine stopped before the prompt: ${JSON.stringify(machine.stopReason)}\n${console.text}`);
+    if (performance.now() - started > TIMEOUT_MS) throw new Error(`no prompt after ${TIMEOUT_MS} ms:\n${console.text}`);
+  }
+  return { instructions: machine.instructions - instructionsBefore, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Wall time from starting QEMU to its prompt, or undefined without QEMU. */
+async function qemuToPrompt(): Promise<number | undefined> {
+  const target = qemu(1);
+  const started = performance.now();
+  const child = spawn(target.command, target.args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`QEMU: no prompt after ${TIMEOUT_MS} ms:\n${text}`)); }, TIMEOUT_MS);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (error.code === 'ENOENT') resolve(undefined); else reject(error);
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (countPrompts(text) === 0) return;
+      const seconds = (performance.now() - started) / 1000;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve(seconds);
+    });
+  });
+}
+
+export async function benchmarkBoot(args: string[]): Promise<number> {
+  const image = args[0] ?? `${FIRMWARE}/hyperlab.elf`;
+  const console = { text: '' };
+  const powerOn = performance.now();
+  const machine = new Machine({
+    harts: 1,
+    output: (uart, byte) => { if (uart === 0) console.text += String.fromCharCode(byte); },
+  });
+  machine.load(readFileSync(image));
+  const setUp = (performance.now() - powerOn) / 1000;
+  const cold = bootToPrompt(machine, console);
+  const warm = bootToPrompt(machine, console);
+  const mips = (figures: BootFigures) => (figures.instructions / figures.seconds / 1e6).toFixed(1);
+  process.stdout.write(console.text.replace(/\r/g, '') + '\n\n');
+  process.stdout.write(`Boot to the shell prompt, one hart (target: within 1 s in Node):\n`);
+  process.stdout.write(`  HyperLab instructions:  ${cold.instructions.toLocaleString('en')} (±${QUANTUM})\n`);
+  process.stdout.write(`  HyperLab, cold:         ${cold.seconds.toFixed(3)} s (${mips(cold)} MIPS; plus ${setUp.toFixed(3)} s to build the machine and load the image), Node ${process.version}\n`);
+  process.stdout.write(`  HyperLab, warm:         ${warm.seconds.toFixed(3)} s (${mips(warm)} MIPS, after a reset)\n`);
+  const qemuSeconds = await qemuToPrompt();
+  if (qemuSeconds === undefined) {
+    process.stdout.write('  QEMU:                   qemu-system-riscv32 not found (apt-get install -y qemu-system-misc)\n');
+  } else {
+    process.stdout.write(`  QEMU 7.2 (TCG):         ${qemuSeconds.toFixed(3)} s (process start to prompt)\n`);
+  }
+  return 0;
+}
