@@ -12,6 +12,9 @@
  *   switch   one sleep(0), which gives the hart to another process: two
  *            processes take turns
  *
+ * Each test first runs a quarter of its operations unmeasured, so that
+ * caches (and an emulator's compiler) are warm when the count starts.
+ *
  * On more than one hart a process may move between harts mid-test; the
  * instruction figure then mixes two harts' counters, so trust it on one hart.
  */
@@ -21,8 +24,9 @@
 #define CPU_BYTES     (1024 * 1024)   /* bytes of CRC-32 */
 #define CPU_BUFFER    4096            /* the buffer the CRC runs over, again and again */
 #define SYSCALL_CALLS 20000
-#define FAULT_PAGES   256             /* 1 MiB of heap */
+#define FAULT_PAGES   1024            /* 4 MiB of heap */
 #define SWITCH_ROUNDS 2000            /* sleep(0) calls per process */
+#define WARM_UP       4               /* the unmeasured run does 1/WARM_UP of the operations */
 
 /* What a test measured. */
 struct measure {
@@ -61,54 +65,54 @@ static void crc_init(void) {
   }
 }
 
-static void test_cpu(struct measure *m) {
+static void test_cpu(struct measure *m, unsigned bytes) {
   static unsigned char buffer[CPU_BUFFER];
   for (unsigned i = 0; i < CPU_BUFFER; i++) buffer[i] = (unsigned char)(i * 7 + (i >> 8));
   crc_init();
   struct counters start = now();
   uint32_t crc = 0xffffffffu;
-  for (unsigned done = 0; done < CPU_BYTES; done += CPU_BUFFER) {
+  for (unsigned done = 0; done < bytes; done += CPU_BUFFER) {
     for (unsigned i = 0; i < CPU_BUFFER; i++) crc = crc_table[(crc ^ buffer[i]) & 0xff] ^ (crc >> 8);
   }
   finish(m, start);
-  m->ops = CPU_BYTES;
+  m->ops = bytes;
   snprintf(m->note, sizeof(m->note), "crc32 %08x", (unsigned)~crc);
 }
 
 /* ---- syscall ---- */
 
-static void test_syscall(struct measure *m) {
+static void test_syscall(struct measure *m, unsigned calls) {
   int pid = getpid();
   int mismatches = 0;
   struct counters start = now();
-  for (int i = 0; i < SYSCALL_CALLS; i++) mismatches += getpid() != pid;
+  for (unsigned i = 0; i < calls; i++) mismatches += getpid() != pid;
   finish(m, start);
-  m->ops = SYSCALL_CALLS;
+  m->ops = calls;
   snprintf(m->note, sizeof(m->note), "getpid %s", mismatches ? "changed!" : "ok");
 }
 
 /* ---- fault ---- */
 
-static void test_fault(struct measure *m) {
+static void test_fault(struct measure *m, unsigned pages) {
   struct sysinfo before, after;
-  char *heap = sbrk(FAULT_PAGES * USER_PAGE_SIZE);
+  char *heap = sbrk(pages * USER_PAGE_SIZE);
   if (sbrk_failed(heap)) {
     snprintf(m->note, sizeof(m->note), "sbrk: %s", strerror((int)(intptr_t)heap));
     return;
   }
   sysinfo(&before);
   struct counters start = now();
-  for (int page = 0; page < FAULT_PAGES; page++) heap[page * USER_PAGE_SIZE] = 1;
+  for (unsigned page = 0; page < pages; page++) heap[page * USER_PAGE_SIZE] = 1;
   finish(m, start);
   sysinfo(&after);
-  sbrk(-FAULT_PAGES * USER_PAGE_SIZE);
-  m->ops = FAULT_PAGES;
+  sbrk(-(int)(pages * USER_PAGE_SIZE));
+  m->ops = pages;
   snprintf(m->note, sizeof(m->note), "%u page faults", after.page_faults - before.page_faults);
 }
 
 /* ---- switch ---- */
 
-static void test_switch(struct measure *m) {
+static void test_switch(struct measure *m, unsigned rounds) {
   struct sysinfo before, after;
   sysinfo(&before);
   int child = fork();
@@ -117,12 +121,12 @@ static void test_switch(struct measure *m) {
     return;
   }
   struct counters start = now();
-  for (int i = 0; i < SWITCH_ROUNDS; i++) sleep(0);
+  for (unsigned i = 0; i < rounds; i++) sleep(0);
   if (child == 0) exit(0);
   wait(NULL);
   finish(m, start);
   sysinfo(&after);
-  m->ops = 2 * SWITCH_ROUNDS;
+  m->ops = 2 * rounds;
   snprintf(m->note, sizeof(m->note), "%u context switches", after.ctx_switches - before.ctx_switches);
 }
 
@@ -130,13 +134,14 @@ static void test_switch(struct measure *m) {
 
 static const struct {
   const char *name;
-  void (*run)(struct measure *);
+  void (*run)(struct measure *, unsigned count);
+  unsigned count;
   const char *op;
 } tests[] = {
-  {"cpu", test_cpu, "CRC-32 byte"},
-  {"syscall", test_syscall, "getpid()"},
-  {"fault", test_fault, "page fault"},
-  {"switch", test_switch, "sleep(0)"},
+  {"cpu", test_cpu, CPU_BYTES, "CRC-32 byte"},
+  {"syscall", test_syscall, SYSCALL_CALLS, "getpid()"},
+  {"fault", test_fault, FAULT_PAGES, "page fault"},
+  {"switch", test_switch, SWITCH_ROUNDS, "sleep(0)"},
 };
 
 /* Prints one test's line: ops/s and instructions/op with one decimal. */
@@ -156,7 +161,9 @@ static int run_test(const char *name, unsigned timebase) {
     if (strcmp(name, tests[i].name) != 0) continue;
     struct measure m;
     memset(&m, 0, sizeof(m));
-    tests[i].run(&m);
+    tests[i].run(&m, tests[i].count / WARM_UP);
+    memset(&m, 0, sizeof(m));
+    tests[i].run(&m, tests[i].count);
     print_result(tests[i].name, tests[i].op, &m, timebase);
     return 0;
   }
