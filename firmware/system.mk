@@ -29,7 +29,7 @@ KERNEL_HEADERS := $(wildcard kernel/*.h) include/sbi.h include/syscall.h include
 KTEST_ELF    := $(SYS_BUILD)/ktest/ktest.elf
 USER_PROGS   += $(SYS_BUILD)/ktest/ktest
 
-SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf
+SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf
 
 $(OUT)/sbi.elf: $(SBI_SRCS) $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld
 	@mkdir -p $(dir $@)
@@ -65,3 +65,17 @@ $(SYS_BUILD)/ktest/ktest: $(KTEST_ELF)
 system: $(SYSTEM_IMAGES)
 
 .PHONY: system
+
+# The SBI firmware checked from S-mode (tests/sbi.c as its payload): one
+# image, run by the differential tests like the other tests/ programs.
+$(SYS_BUILD)/tests/sbi.elf: tests/sbi.c include/sbi.h kernel/kernel.ld common/source-name.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -T kernel/kernel.ld $(SYS_LDFLAGS) -o $@ $<
+
+$(SYS_BUILD)/tests/sbi.bin: $(SYS_BUILD)/tests/sbi.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(OUT)/tests/sbi.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld $(SYS_BUILD)/tests/sbi.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -DPAYLOAD_BIN='"$(SYS_BUILD)/tests/sbi.bin"' -T sbi/sbi.ld $(SYS_LDFLAGS) \
+	    -o $@ $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SYS_LIBGCC)

@@ -49,6 +49,10 @@
  * "stack overflow" as the fault when the address is in the guard page.
  * wait() reports a killed child's status as EXIT_KILLED.
  *
+ * Programs may read the cycle, time and instret counters (rdcycle, rdtime,
+ * rdinstret and their high halves): time counts at the timebase in
+ * sysinfo; cycle and instret count on the hart the program runs on.
+ *
  * Descriptors 0, 1 and 2 are the console (UART0) at start and after fork.
  * The console is raw: read(0, ...) blocks until at least one byte has been
  * typed and returns the bytes typed so far (up to n), without echo and

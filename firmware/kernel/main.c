@@ -40,9 +40,8 @@ static void banner(void)
     kprintf("  console: ns16550a at 0x%08x, irq %u; timebase %u Hz\n",
             (unsigned)board.uart[board.console].base, (unsigned)board.uart[board.console].irq,
             (unsigned)board.timebase_hz);
-    klog_printf("  device tree at %p (%u bytes): %d harts, %d uarts, plic at 0x%08x (%u sources)\n",
-                board.dtb, (unsigned)board.dtb_size, board.harts, board.uarts,
-                (unsigned)board.plic_base, (unsigned)board.plic_sources);
+    klog_printf("  device tree at %p: %d harts, plic at 0x%08x (%u sources)\n",
+                board.dtb, board.harts, (unsigned)board.plic_base, (unsigned)board.plic_sources);
 }
 
 /* The boot hart, from entry.S: a0 = hartid, a1 = the device tree. */

@@ -51,6 +51,7 @@ void trap_init_hart(void)
 {
     csr_write(stvec, (uint32_t)(uintptr_t)trap_vector);
     csr_write(sscratch, 0);
+    csr_write(scounteren, COUNTEREN_CY_TM_IR);     /* programs may read cycle, time, instret */
     csr_set(sie, MIP_SSIP | MIP_STIP | MIP_SEIP);
 }
 

@@ -105,14 +105,15 @@ static int platform_init(const void *dtb)
     return platform.harts > 0 ? 0 : -1;
 }
 
-static void banner(uint32_t boot_hart)
+/* The banner says nothing that varies from boot to boot (not even which hart won). */
+static void banner(void)
 {
     sbi_printf("\nHyperLab SBI v%s (SBI specification v%u.%u)\n", SBI_VERSION_STRING,
                SBI_SPEC_VERSION >> 24, SBI_SPEC_VERSION & 0xffffff);
     sbi_printf("  harts %d, console ns16550a at 0x%08x%s\n", platform.harts,
                (unsigned)platform.uart, platform.has_h ? ", hypervisor extension" : "");
     sbi_printf("  extensions: base time ipi rfence hsm srst dbcn legacy-console\n");
-    sbi_printf("  next: 0x%08x in S-mode (boot hart %u)\n\n", SBI_PAYLOAD_ADDRESS, (unsigned)boot_hart);
+    sbi_printf("  next: 0x%08x in S-mode\n\n", SBI_PAYLOAD_ADDRESS);
 }
 
 /* The boot hart, from start.S, with .bss clear. */
@@ -125,7 +126,7 @@ void sbi_boot_main(uint32_t id, const void *dtb)
     }
     hsm_init(id);
     hart_init(id);
-    banner(id);
+    banner();
     fence_rw();
     sbi_ready = 1;
     enter_supervisor(id, (uint32_t)(uintptr_t)dtb, SBI_PAYLOAD_ADDRESS);

@@ -1,0 +1,273 @@
+/*
+ * sbi.c: the HyperLab SBI firmware, checked from S-mode. Built into
+ * tests/sbi.elf together with the firmware (the firmware's start at
+ * 0x80000000, this program as its payload at 0x80400000), so the same image
+ * runs on HyperLab and, with -bios none, on QEMU.
+ *
+ * hyperlab-test: harts=4
+ *
+ * Checks, in order: BASE (versions, IDs, probing), unknown extensions and
+ * functions, DBCN and the legacy console, TIME (a timer interrupt arrives
+ * and set_timer clears it), IPI (to this hart; a bad mask), HSM (status,
+ * starting a hart with an opaque value, the hart stopping itself, starting
+ * it again), RFENCE (with another hart running), SRST (a bad type). Passes
+ * by powering off through SRST; fails with the check's number as exit status.
+ */
+#include <stdint.h>
+#include "sbi.h"
+
+#define MAX_HARTS   16
+#define STACK_SIZE  1024
+#define OPAQUE      0x5eed1234u
+#define SIP_SSIP    0x002u
+#define SIP_STIP    0x020u
+#define SIE_STIE    0x020u
+#define SIE_SSIE    0x002u
+#define SPIN_LIMIT  10000000    /* polls before a wait counts as failed */
+
+struct sbiret {
+    long error;
+    long value;
+};
+
+static int check_number;
+uint8_t stacks[MAX_HARTS][STACK_SIZE] __attribute__((aligned(16)));   /* secondary_start uses it */
+static volatile uint32_t secondary_hartid = ~0u, secondary_opaque, secondary_runs, secondary_stop;
+
+__asm__(
+    ".pushsection .text.init, \"ax\"\n"
+    ".globl _start\n"
+    "_start:\n"
+    "  la sp, boot_stack_top\n"
+    "  call sbi_test_main\n"
+    "1: j 1b\n"
+    ".popsection\n"
+    ".pushsection .text, \"ax\"\n"
+    ".globl secondary_start\n"
+    "secondary_start:\n"                  /* a0 = hartid, a1 = opaque */
+    "  addi t0, a0, 1\n"
+    "  slli t0, t0, 10\n"                 /* STACK_SIZE */
+    "  la sp, stacks\n"
+    "  add sp, sp, t0\n"
+    "  call secondary_main\n"
+    "1: j 1b\n"
+    ".popsection\n"
+    ".pushsection .bss, \"aw\", @nobits\n"
+    ".align 4\n"
+    ".space 4096\n"
+    "boot_stack_top:\n"
+    ".popsection\n");
+
+static struct sbiret call(uint32_t ext, uint32_t fid, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    register uint32_t r0 __asm__("a0") = a0;
+    register uint32_t r1 __asm__("a1") = a1;
+    register uint32_t r2 __asm__("a2") = a2;
+    register uint32_t r6 __asm__("a6") = fid;
+    register uint32_t r7 __asm__("a7") = ext;
+    __asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+    return (struct sbiret){ (long)r0, (long)r1 };
+}
+
+static uint32_t length(const char *s)
+{
+    uint32_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void print(const char *s)
+{
+    call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, length(s), (uint32_t)(uintptr_t)s, 0);
+}
+
+static void fail(void)
+{
+    print("sbi test: FAILED\r\n");
+    call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, 0);
+    for (;;)
+        ;
+}
+
+/* Check number n (1, 2, ...): `ok` must hold; on the first check of a group, say which. */
+static void check(int ok)
+{
+    check_number++;
+    if (!ok) {
+        char digits[4] = { (char)('0' + check_number / 10), (char)('0' + check_number % 10), 0 };
+        print("sbi test: check ");
+        print(digits);
+        print(" failed\r\n");
+        fail();
+    }
+}
+
+static uint32_t csr_sip(void)
+{
+    uint32_t v;
+    __asm__ volatile("csrr %0, sip" : "=r"(v));
+    return v;
+}
+
+static uint64_t now(void)
+{
+    uint32_t high, low, again;
+    do {
+        __asm__ volatile("csrr %0, timeh" : "=r"(high));
+        __asm__ volatile("csrr %0, time" : "=r"(low));
+        __asm__ volatile("csrr %0, timeh" : "=r"(again));
+    } while (high != again);
+    return (uint64_t)high << 32 | low;
+}
+
+/* Waits until *flag == value; 0 if it never did. */
+static int wait_for(volatile uint32_t *flag, uint32_t value)
+{
+    for (int i = 0; i < SPIN_LIMIT; i++)
+        if (__atomic_load_n(flag, __ATOMIC_ACQUIRE) == value)
+            return 1;
+    return 0;
+}
+
+static void test_base(void)
+{
+    static const uint32_t extensions[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
+        SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_LEGACY_PUTCHAR, SBI_EXT_LEGACY_GETCHAR };
+    print("base: spec version, implementation, probe\r\n");
+    struct sbiret r = call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+    check(r.error == SBI_SUCCESS && r.value == SBI_SPEC_VERSION);
+    r = call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0);
+    check(r.error == SBI_SUCCESS && r.value == SBI_IMPL_ID_HYPERLAB);
+    r = call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION, 0, 0, 0);
+    check(r.error == SBI_SUCCESS && r.value == SBI_IMPL_VERSION_HYPERLAB);
+    for (uint32_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        check(call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, extensions[i], 0, 0).value == 1);
+    check(call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, 0x0a000000, 0, 0).value == 0);
+    for (uint32_t fid = SBI_BASE_GET_MVENDORID; fid <= SBI_BASE_GET_MIMPID; fid++)
+        check(call(SBI_EXT_BASE, fid, 0, 0, 0).error == SBI_SUCCESS);
+    print("unknown extension and function: not supported\r\n");
+    check(call(0x0a000000, 0, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
+    check(call(SBI_EXT_BASE, 99, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
+    check(call(SBI_EXT_HSM, 99, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
+}
+
+static void test_console(void)
+{
+    static const char message[] = "dbcn: console_write\r\n";
+    char byte;
+    struct sbiret r = call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, sizeof message - 1,
+                           (uint32_t)(uintptr_t)message, 0);
+    check(r.error == SBI_SUCCESS && r.value == sizeof message - 1);
+    check(call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 1, (uint32_t)(uintptr_t)message, 1).error ==
+          SBI_ERR_INVALID_PARAM);
+    for (const char *s = "dbcn: console_write_byte\r\n"; *s; s++)
+        check(call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, (uint8_t)*s, 0, 0).error == SBI_SUCCESS);
+    r = call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_READ, 1, (uint32_t)(uintptr_t)&byte, 0);
+    check(r.error == SBI_SUCCESS && r.value == 0);          /* nothing typed */
+    for (const char *s = "legacy: console_putchar\r\n"; *s; s++)
+        check(call(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)*s, 0, 0).error == 0);
+    check(call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0).error == -1);
+}
+
+static void test_timer(void)
+{
+    print("time: set_timer raises STIP, a later time clears it\r\n");
+    __asm__ volatile("csrs sie, %0" :: "r"(SIE_STIE));
+    uint64_t when = now() + 1000;
+    check(call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (uint32_t)when, (uint32_t)(when >> 32), 0).error == 0);
+    int seen = 0;
+    for (int i = 0; i < SPIN_LIMIT && !seen; i++) {
+        __asm__ volatile("wfi");
+        seen = (csr_sip() & SIP_STIP) != 0;
+    }
+    check(seen);
+    check(now() >= when);
+    check(call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, 0xffffffffu, 0xffffffffu, 0).error == 0);
+    check(!(csr_sip() & SIP_STIP));
+}
+
+static void test_ipi(uint32_t self)
+{
+    print("ipi: send_ipi to this hart raises SSIP\r\n");
+    __asm__ volatile("csrs sie, %0" :: "r"(SIE_SSIE));
+    check(call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, self, 0).error == SBI_SUCCESS);
+    int seen = 0;
+    for (int i = 0; i < SPIN_LIMIT && !seen; i++)
+        seen = (csr_sip() & SIP_SSIP) != 0;
+    check(seen);
+    __asm__ volatile("csrc sip, %0" :: "r"(SIP_SSIP));
+    check(!(csr_sip() & SIP_SSIP));
+    check(call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, 40, 0).error == SBI_ERR_INVALID_PARAM);
+}
+
+/* A started hart: reports in, then waits to be told to stop, and stops. */
+void secondary_main(uint32_t hartid, uint32_t opaque)
+{
+    secondary_opaque = opaque;
+    __atomic_store_n(&secondary_hartid, hartid, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&secondary_runs, 1, __ATOMIC_ACQ_REL);
+    while (!__atomic_load_n(&secondary_stop, __ATOMIC_ACQUIRE))
+        ;
+    secondary_stop = 0;
+    call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+}
+
+static int status(uint32_t hart)
+{
+    struct sbiret r = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0);
+    return r.error ? (int)r.error : (int)r.value;
+}
+
+/* Waits until `hart` reports `state`; 0 if it never does. */
+static int wait_status(uint32_t hart, int state)
+{
+    for (int i = 0; i < SPIN_LIMIT / 100; i++)
+        if (status(hart) == state)
+            return 1;
+    return 0;
+}
+
+static void test_hsm_and_rfence(uint32_t self)
+{
+    extern char secondary_start[];
+    uint32_t other = self == 0 ? 1 : 0;
+    print("hsm: status, hart_start with an opaque value, hart_stop\r\n");
+    check(status(self) == SBI_HSM_STARTED);
+    check(status(other) == SBI_HSM_STOPPED);
+    check(status(99) == SBI_ERR_INVALID_PARAM);
+    check(call(SBI_EXT_HSM, SBI_HSM_HART_START, self, 0, 0).error == SBI_ERR_ALREADY_AVAILABLE);
+    check(call(SBI_EXT_HSM, SBI_HSM_HART_START, 99, 0, 0).error == SBI_ERR_INVALID_PARAM);
+    for (int round = 1; round <= 2; round++) {
+        check(call(SBI_EXT_HSM, SBI_HSM_HART_START, other, (uint32_t)(uintptr_t)secondary_start,
+                   OPAQUE + round).error == SBI_SUCCESS);
+        check(wait_for(&secondary_runs, (uint32_t)round));
+        check(secondary_hartid == other && secondary_opaque == OPAQUE + (uint32_t)round);
+        check(status(other) == SBI_HSM_STARTED);
+        if (round == 1) {
+            print("rfence: fence_i and sfence_vma on every hart, one running\r\n");
+            for (uint32_t fid = SBI_RFENCE_FENCE_I; fid <= SBI_RFENCE_SFENCE_VMA_ASID; fid++)
+                check(call(SBI_EXT_RFENCE, fid, 0, SBI_HART_MASK_ALL, 0).error == SBI_SUCCESS);
+            long h = call(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_GVMA, 0, SBI_HART_MASK_ALL, 0).error;
+            check(h == SBI_SUCCESS || h == SBI_ERR_NOT_SUPPORTED);
+            check(call(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, 1, 40, 0).error == SBI_ERR_INVALID_PARAM);
+        }
+        __atomic_store_n(&secondary_stop, 1, __ATOMIC_RELEASE);
+        check(wait_status(other, SBI_HSM_STOPPED));
+    }
+}
+
+void sbi_test_main(uint32_t hartid)
+{
+    print("sbi test: the HyperLab SBI firmware, from S-mode\r\n");
+    test_base();
+    test_console();
+    test_timer();
+    test_ipi(hartid);
+    test_hsm_and_rfence(hartid);
+    print("srst: a bad reset type is refused\r\n");
+    check(call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 7, 0, 0).error == SBI_ERR_INVALID_PARAM);
+    print("sbi test: passed\r\n");
+    call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE, 0);
+    fail();
+}
