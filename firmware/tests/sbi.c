@@ -84,7 +84,7 @@ static void print(const char *s)
 
 static void fail(void)
 {
-    print("sbi test: FAILED\r\n");
+    print("sbi test: FAILED\n");
     call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, 0);
     for (;;)
         ;
@@ -98,7 +98,7 @@ static void check(int ok)
         char digits[4] = { (char)('0' + check_number / 10), (char)('0' + check_number % 10), 0 };
         print("sbi test: check ");
         print(digits);
-        print(" failed\r\n");
+        print(" failed\n");
         fail();
     }
 }
@@ -134,7 +134,7 @@ static void test_base(void)
 {
     static const uint32_t extensions[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
         SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_LEGACY_PUTCHAR, SBI_EXT_LEGACY_GETCHAR };
-    print("base: spec version, implementation, probe\r\n");
+    print("base: spec version, implementation, probe\n");
     struct sbiret r = call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
     check(r.error == SBI_SUCCESS && r.value == SBI_SPEC_VERSION);
     r = call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0);
@@ -146,7 +146,7 @@ static void test_base(void)
     check(call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, 0x0a000000, 0, 0).value == 0);
     for (uint32_t fid = SBI_BASE_GET_MVENDORID; fid <= SBI_BASE_GET_MIMPID; fid++)
         check(call(SBI_EXT_BASE, fid, 0, 0, 0).error == SBI_SUCCESS);
-    print("unknown extension and function: not supported\r\n");
+    print("unknown extension and function: not supported\n");
     check(call(0x0a000000, 0, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
     check(call(SBI_EXT_BASE, 99, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
     check(call(SBI_EXT_HSM, 99, 0, 0, 0).error == SBI_ERR_NOT_SUPPORTED);
@@ -154,25 +154,25 @@ static void test_base(void)
 
 static void test_console(void)
 {
-    static const char message[] = "dbcn: console_write\r\n";
+    static const char message[] = "dbcn: console_write\n";
     char byte;
     struct sbiret r = call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, sizeof message - 1,
                            (uint32_t)(uintptr_t)message, 0);
     check(r.error == SBI_SUCCESS && r.value == sizeof message - 1);
     check(call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 1, (uint32_t)(uintptr_t)message, 1).error ==
           SBI_ERR_INVALID_PARAM);
-    for (const char *s = "dbcn: console_write_byte\r\n"; *s; s++)
+    for (const char *s = "dbcn: console_write_byte\n"; *s; s++)
         check(call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, (uint8_t)*s, 0, 0).error == SBI_SUCCESS);
     r = call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_READ, 1, (uint32_t)(uintptr_t)&byte, 0);
     check(r.error == SBI_SUCCESS && r.value == 0);          /* nothing typed */
-    for (const char *s = "legacy: console_putchar\r\n"; *s; s++)
+    for (const char *s = "legacy: console_putchar\n"; *s; s++)
         check(call(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)*s, 0, 0).error == 0);
     check(call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0).error == -1);
 }
 
 static void test_timer(void)
 {
-    print("time: set_timer raises STIP, a later time clears it\r\n");
+    print("time: set_timer raises STIP, a later time clears it\n");
     __asm__ volatile("csrs sie, %0" :: "r"(SIE_STIE));
     uint64_t when = now() + 1000;
     check(call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (uint32_t)when, (uint32_t)(when >> 32), 0).error == 0);
@@ -189,7 +189,7 @@ static void test_timer(void)
 
 static void test_ipi(uint32_t self)
 {
-    print("ipi: send_ipi to this hart raises SSIP\r\n");
+    print("ipi: send_ipi to this hart raises SSIP\n");
     __asm__ volatile("csrs sie, %0" :: "r"(SIE_SSIE));
     check(call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, self, 0).error == SBI_SUCCESS);
     int seen = 0;
@@ -232,7 +232,7 @@ static void test_hsm_and_rfence(uint32_t self)
 {
     extern char secondary_start[];
     uint32_t other = self == 0 ? 1 : 0;
-    print("hsm: status, hart_start with an opaque value, hart_stop\r\n");
+    print("hsm: status, hart_start with an opaque value, hart_stop\n");
     check(status(self) == SBI_HSM_STARTED);
     check(status(other) == SBI_HSM_STOPPED);
     check(status(99) == SBI_ERR_INVALID_PARAM);
@@ -245,7 +245,7 @@ static void test_hsm_and_rfence(uint32_t self)
         check(secondary_hartid == other && secondary_opaque == OPAQUE + (uint32_t)round);
         check(status(other) == SBI_HSM_STARTED);
         if (round == 1) {
-            print("rfence: fence_i and sfence_vma on every hart, one running\r\n");
+            print("rfence: fence_i and sfence_vma on every hart, one running\n");
             for (uint32_t fid = SBI_RFENCE_FENCE_I; fid <= SBI_RFENCE_SFENCE_VMA_ASID; fid++)
                 check(call(SBI_EXT_RFENCE, fid, 0, SBI_HART_MASK_ALL, 0).error == SBI_SUCCESS);
             long h = call(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_GVMA, 0, SBI_HART_MASK_ALL, 0).error;
@@ -259,15 +259,15 @@ static void test_hsm_and_rfence(uint32_t self)
 
 void sbi_test_main(uint32_t hartid)
 {
-    print("sbi test: the HyperLab SBI firmware, from S-mode\r\n");
+    print("sbi test: the HyperLab SBI firmware, from S-mode\n");
     test_base();
     test_console();
     test_timer();
     test_ipi(hartid);
     test_hsm_and_rfence(hartid);
-    print("srst: a bad reset type is refused\r\n");
+    print("srst: a bad reset type is refused\n");
     check(call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 7, 0, 0).error == SBI_ERR_INVALID_PARAM);
-    print("sbi test: passed\r\n");
+    print("sbi test: passed\nPASS\n");
     call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE, 0);
     fail();
 }
