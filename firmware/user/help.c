@@ -25,7 +25,8 @@ static const char *const commands[][2] = {
 int main(void) {
   printf("Commands:\n");
   for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) printf("  %-32s %s\n", commands[i][0], commands[i][1]);
-  printf("Shell built-ins: exit [STATUS], history, wait (for programs started with a final &)\n");
+  printf("Command lines: A; B runs A then B; A & runs A in the background ($! is its id)\n");
+  printf("Shell built-ins: exit [STATUS], history, wait (for the background programs)\n");
   printf("Editing: Left/Right, Home/End (Ctrl-A/Ctrl-E), Backspace, Delete, Ctrl-U, Ctrl-K,\n"
          "         Up/Down for the history, Ctrl-C to abandon the line\n");
   return 0;

@@ -8,10 +8,11 @@
  * up to the cursor; Ctrl-K erases from it; Up/Down walk the history; Ctrl-C
  * abandons the line.
  *
- * A command line is words separated by blanks; quotes ('...' or "...")
- * keep blanks inside a word. A trailing '&' runs the program in the
- * background, and the word $! stands for the id of the last one. Built-ins:
- * exit, history, wait.
+ * A command line is commands separated by ';' (one after the other) or
+ * '&' (the one before runs in the background); a command is words
+ * separated by blanks, and quotes ('...' or "...") keep blanks inside a
+ * word. The word $! stands for the id of the last background program.
+ * Built-ins: exit, history, wait.
  */
 #include "libc.h"
 #include "abi.h"
@@ -237,42 +238,55 @@ struct command {
   int background;                  /* ended with '&' */
 };
 
-/* Splits `line` in place into words. Returns 0, or -1 (with a message) if it can't. */
-static int parse(char *line, struct command *cmd) {
-  char *in = line, *out = line;
+static int is_separator(char c) { return c == ';' || c == '&'; }
+
+/*
+ * Takes the next command off the line at *cursor: its words, split in
+ * place, up to an unquoted ';' or '&' (which runs it in the background) or
+ * the end. Returns 1 and advances *cursor, 0 at the end of the line, or -1
+ * (with a message) when the rest of the line can't be run.
+ */
+static int parse_command(char **cursor, struct command *cmd) {
+  char *in = *cursor, *out = *cursor;
+  char separator = 0;
   cmd->argc = 0;
-  cmd->background = 0;
   for (;;) {
     while (isspace(*in)) in++;
     if (*in == 0) break;
+    if (is_separator(*in)) {
+      separator = *in++;
+      break;
+    }
     if (cmd->argc == EXEC_MAXARG) {
       dprintf(STDERR, "sh: too many arguments (at most %d)\n", EXEC_MAXARG - 1);
       return -1;
     }
     cmd->argv[cmd->argc++] = out;
     char quote = 0;
-    while (*in && (quote || !isspace(*in))) {
+    for (; *in && (quote || !(isspace(*in) || is_separator(*in))); in++) {
       if (quote && *in == quote) quote = 0;
       else if (!quote && (*in == '\'' || *in == '"')) quote = *in;
       else *out++ = *in;
-      in++;
     }
     if (quote) {
       dprintf(STDERR, "sh: missing closing %c\n", quote);
       return -1;
     }
-    if (*in) in++;
+    char end = *in;                  /* read before the NUL below may land on it */
+    if (end) in++;
     *out++ = 0;
+    if (is_separator(end)) {
+      separator = end;
+      break;
+    }
   }
-  if (cmd->argc > 0 && strcmp(cmd->argv[cmd->argc - 1], "&") == 0) {
-    cmd->background = 1;
-    cmd->argc--;
-  }
+  cmd->background = separator == '&';
   cmd->argv[cmd->argc] = NULL;
   for (int i = 0; i < cmd->argc; i++) {
     if (strcmp(cmd->argv[i], "$!") == 0) cmd->argv[i] = last_job;
   }
-  return 0;
+  *cursor = in;
+  return cmd->argc > 0 || separator ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------- jobs */
@@ -409,6 +423,7 @@ int main(void) {
     if (read_command(&ed, line) < 0) return 1;
     history_add(line);
     struct command cmd;
-    if (parse(line, &cmd) == 0) run(&cmd);
+    char *cursor = line;
+    while (parse_command(&cursor, &cmd) > 0) run(&cmd);
   }
 }
