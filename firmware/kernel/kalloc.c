@@ -1,6 +1,8 @@
 /*
- * kalloc.c: the physical page allocator: a list of free 4 KiB pages, the
- * link kept in each free page itself. Pages come out zeroed.
+ * kalloc.c: the physical page allocator. Pages never used yet are handed
+ * out from the bottom of each free range, so boot touches none of them;
+ * pages given back go on a list, the link kept in each free page itself.
+ * Pages come out zeroed.
  *
  * Reservations let sbrk promise memory that is only allocated when first
  * touched: a reserved page still sits on the free list, but only
@@ -12,34 +14,37 @@
 #include "memlayout.h"
 
 #define DTB_GRANULE 0x10000u   /* the device tree's pages are held in 64 KiB steps */
+#define NRANGE      2          /* free RAM: below and above the device tree */
 
 struct free_page {
     struct free_page *next;
 };
 
+struct range {
+    uint32_t next, end;         /* pages never used yet: [next, end) */
+};
+
 static struct {
     struct spinlock lock;
-    struct free_page *list;
-    uint32_t free;              /* pages on the list */
+    struct free_page *list;     /* pages given back */
+    struct range fresh[NRANGE];
+    uint32_t free;              /* pages on the list and in the ranges */
     uint32_t reserved;          /* of those, promised by kalloc_reserve */
     uint32_t total;
 } pages;
 
 extern char _end[];
 
-/* Puts the pages of [start, end) on the free list, lowest first out. */
-static void add_range(uint32_t start, uint32_t end)
+/* Makes the pages of [start, end) free. */
+static void add_range(int index, uint32_t start, uint32_t end)
 {
     start = PAGE_ROUND_UP(start);
     end = PAGE_ROUND_DOWN(end);
-    for (uint32_t page = end; page > start; ) {
-        page -= PAGE_SIZE;
-        struct free_page *p = (struct free_page *)(uintptr_t)page;
-        p->next = pages.list;
-        pages.list = p;
-        pages.free++;
-        pages.total++;
-    }
+    if (end <= start)
+        return;
+    pages.fresh[index] = (struct range){ start, end };
+    pages.free += (end - start) / PAGE_SIZE;
+    pages.total += (end - start) / PAGE_SIZE;
 }
 
 /*
@@ -57,21 +62,39 @@ void kalloc_init(void)
     uint32_t dtb = (uint32_t)(uintptr_t)board.dtb & ~(DTB_GRANULE - 1);
     uint32_t dtb_end = ((uint32_t)(uintptr_t)board.dtb + board.dtb_size + DTB_GRANULE - 1) & ~(DTB_GRANULE - 1);
     if (dtb >= start && dtb_end <= end) {
-        add_range(dtb_end, end);
-        add_range(start, dtb);
+        add_range(0, start, dtb);
+        add_range(1, dtb_end, end);
     } else {
-        add_range(start, end);
+        add_range(0, start, end);
     }
 }
 
-/* Takes a page off the list; `reserved` says whether it was promised. */
+/* A free page, from the list or else a fresh range. pages.lock held, pages.free > 0. */
+static struct free_page *pop(void)
+{
+    struct free_page *p = pages.list;
+    if (p) {
+        pages.list = p->next;
+        return p;
+    }
+    for (int i = 0; i < NRANGE; i++) {
+        struct range *r = &pages.fresh[i];
+        if (r->next < r->end) {
+            p = (struct free_page *)(uintptr_t)r->next;
+            r->next += PAGE_SIZE;
+            return p;
+        }
+    }
+    panic("kalloc: %u pages counted free, none found", (unsigned)pages.free);
+}
+
+/* Takes a free page; `reserved` says whether it was promised. */
 static void *take(int reserved)
 {
     acquire(&pages.lock);
     struct free_page *p = 0;
     if (reserved ? pages.reserved > 0 : pages.free > pages.reserved) {
-        p = pages.list;
-        pages.list = p->next;
+        p = pop();
         pages.free--;
         if (reserved)
             pages.reserved--;
