@@ -55,17 +55,21 @@ int console_read(uint32_t address, int n)
     return count;
 }
 
-/* Sends bytes to the console (the UART, or SBI before the UART is ready). */
+/* Sends one byte to the console: the UART, or SBI before the UART is ready. */
+static void put_byte(char c)
+{
+    if (uart_ready())
+        uart_putc(c);
+    else
+        sbi_console_write(&c, 1);
+}
+
 static void put_bytes(const char *s, int n)
 {
     for (int i = 0; i < n; i++) {
-        if (!uart_ready()) {
-            sbi_console_write(s[i] == '\n' ? "\r\n" : &s[i], s[i] == '\n' ? 2 : 1);
-            continue;
-        }
         if (s[i] == '\n')
-            uart_putc('\r');
-        uart_putc(s[i]);
+            put_byte('\r');
+        put_byte(s[i]);
     }
 }
 

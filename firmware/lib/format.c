@@ -87,9 +87,52 @@ static struct spec parse_spec(const char **fmt)
     return spec;
 }
 
+static void emit_string(struct out *out, const struct spec *spec, const char *s)
+{
+    int length = 0;
+    if (s == 0)
+        s = "(null)";
+    while (s[length])
+        length++;
+    emit_padded(out, spec, s, length);
+}
+
+/* One conversion: the letter at *fmt, its argument from args. */
+static void emit_conversion(struct out *out, struct spec *spec, char conversion, va_list *args)
+{
+    char c;
+    switch (conversion) {
+    case 'd': case 'u': case 'x': case 'X':
+        emit_number(out, spec, conversion, va_arg(*args, uint32_t));
+        break;
+    case 'p':
+        spec->width = 8;
+        spec->pad = '0';
+        emit(out, '0');
+        emit(out, 'x');
+        emit_number(out, spec, 'x', (uint32_t)(uintptr_t)va_arg(*args, void *));
+        break;
+    case 's':
+        emit_string(out, spec, va_arg(*args, const char *));
+        break;
+    case 'c':
+        c = (char)va_arg(*args, int);
+        emit_padded(out, spec, &c, 1);
+        break;
+    case '%':
+        emit(out, '%');
+        break;
+    default:
+        emit(out, '%');
+        emit(out, conversion);
+    }
+}
+
 int vformat(format_sink sink, void *context, const char *fmt, va_list args)
 {
     struct out out = { sink, context, 0 };
+    va_list copy;
+    va_copy(copy, args);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             emit(&out, *fmt);
@@ -97,42 +140,11 @@ int vformat(format_sink sink, void *context, const char *fmt, va_list args)
         }
         fmt++;
         struct spec spec = parse_spec(&fmt);
-        switch (*fmt) {
-        case 'd': case 'u': case 'x': case 'X':
-            emit_number(&out, &spec, *fmt, va_arg(args, uint32_t));
+        if (*fmt == 0)
             break;
-        case 'p':
-            spec.width = 8;
-            spec.pad = '0';
-            emit(&out, '0');
-            emit(&out, 'x');
-            emit_number(&out, &spec, 'x', (uint32_t)(uintptr_t)va_arg(args, void *));
-            break;
-        case 's': {
-            const char *s = va_arg(args, const char *);
-            int length = 0;
-            if (s == 0)
-                s = "(null)";
-            while (s[length])
-                length++;
-            emit_padded(&out, &spec, s, length);
-            break;
-        }
-        case 'c': {
-            char c = (char)va_arg(args, int);
-            emit_padded(&out, &spec, &c, 1);
-            break;
-        }
-        case '%':
-            emit(&out, '%');
-            break;
-        case 0:
-            return out.count;
-        default:
-            emit(&out, '%');
-            emit(&out, *fmt);
-        }
+        emit_conversion(&out, &spec, *fmt, &copy);
     }
+    va_end(copy);
     return out.count;
 }
 
