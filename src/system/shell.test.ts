@@ -88,9 +88,10 @@ const SESSION: Case[] = [
     expect(out).toMatch(/^ +\d+ +1 running .* ps$/m);
   }),
   line('dmesg', 'dmesg prints the kernel log', (out) => expect(out.length).toBeGreaterThan(0)),
-  line('sleep 0.1', 'sleep waits', (out) => expect(out).toBe('')),
   line('sleep soon', 'sleep rejects a non-number', (out) => expect(out).toBe('usage: sleep SECONDS\n')),
   line('sleep 600 &', 'a background program gets an id', (out) => expect(out).toMatch(/^\[\d+\]\n$/)),
+  // Gives the background program (on another hart, maybe) time to reach its sleep before ps looks.
+  line('sleep 0.1', 'sleep waits', (out) => expect(out).toBe('')),
   line('ps', 'ps shows the background program', (out) => expect(out).toMatch(/^ +\d+ +1 sleeping .* sleep$/m)),
   // One line: whether the shell reaps the killed program while it waits for kill or in wait is a race.
   line('kill $!; wait', 'kill ends it, and wait reports how', (out) => expect(out).toMatch(/^\[\d+\] killed\n$/)),
