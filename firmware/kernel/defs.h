@@ -235,6 +235,9 @@ int klog_read(char *dst, int n, uint32_t offset);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* sbi.c */
+void sbi_init(void);
+void sbi_describe(char *buf, int size);
+int sbi_has_hsm(void);
 void sbi_set_timer(uint64_t when);
 void sbi_send_ipi(uint32_t mask, uint32_t base);
 int sbi_hart_start(uint32_t hartid, uint32_t address, uint32_t opaque);

@@ -34,7 +34,10 @@ static void cpus_init(uint32_t boot_hartid)
 static void banner(void)
 {
     uint32_t free_kib = kalloc_free_pages() * (PAGE_SIZE / 1024);
+    char firmware[64];
+    sbi_describe(firmware, sizeof firmware);
     kprintf("HyperLab kernel %s (%s), riscv32 Sv32\n", KERNEL_VERSION, KERNEL_VARIANT);
+    kprintf("  firmware: %s\n", firmware);
     kprintf("  memory: %u MiB at 0x%08x, %u KiB free\n", (unsigned)(board.ram_size >> 20),
             (unsigned)board.ram_base, (unsigned)free_kib);
     kprintf("  console: ns16550a at 0x%08x, irq %u; timebase %u Hz\n",
@@ -50,6 +53,7 @@ void kmain(uint32_t hartid, const void *dtb)
     cpus[0].hartid = hartid;
     cpus[0].plic_context = -1;
     cpu_set(&cpus[0]);
+    sbi_init();
     if (board_init(dtb) < 0)
         panic("no usable device tree at %p", dtb);
     cpus_init(hartid);
@@ -89,6 +93,8 @@ void secondary_main(uint32_t hartid, int index)
 void smp_start(void)
 {
     int online = 1, harts = board.harts < NCPU ? board.harts : NCPU;
+    if (!sbi_has_hsm())
+        harts = 1;                  /* no way to start the others */
     for (int i = 1; i < harts; i++) {
         int error = sbi_hart_start(cpus[i].hartid, (uint32_t)(uintptr_t)secondary_entry, (uint32_t)i);
         if (error)
