@@ -42,7 +42,9 @@ function checkAccess(h: Hart, csr: number, write: boolean): void {
       return void (allowedInHs ? h.virtualInstructionCsr() : h.illegalCsr());
     }
   }
-  if (h.priv < level || (write && readOnly)) h.illegalCsr();
+  // HS-mode reaches the hypervisor level (H and VS CSRs); S and HS are one mode when V=0.
+  const effective = h.priv === C.PRV_S ? Level.Hypervisor : h.priv;
+  if (effective < level || (write && readOnly)) h.illegalCsr();
 }
 
 /** Reads a CSR or raises illegal/virtual instruction. */
