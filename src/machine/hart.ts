@@ -773,45 +773,18 @@ export class Hart implements MmuState {
             pc = next;
             break;
           }
-          case 64: { // AMOSWAP_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = Atomics.exchange(ram32, index, x[rs2]);
-            pc = next;
-            break;
-          }
-          case 65: { // AMOADD_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = Atomics.add(ram32, index, x[rs2]);
-            pc = next;
-            break;
-          }
-          case 66: { // AMOXOR_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = Atomics.xor(ram32, index, x[rs2]);
-            pc = next;
-            break;
-          }
-          case 67: { // AMOAND_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = Atomics.and(ram32, index, x[rs2]);
-            pc = next;
-            break;
-          }
-          case 68: { // AMOOR_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = Atomics.or(ram32, index, x[rs2]);
-            pc = next;
-            break;
-          }
+          case 64: // AMOSWAP_W
+          case 65: // AMOADD_W
+          case 66: // AMOXOR_W
+          case 67: // AMOAND_W
+          case 68: // AMOOR_W
           case 69: // AMOMIN_W
           case 70: // AMOMAX_W
           case 71: // AMOMINU_W
-          case 72: { // AMOMAXU_W
-            const index = this.atomicIndex(x[rs1], false);
-            x[rd] = amoMinMax(ram32, index, x[rs2], w & 127);
+          case 72: // AMOMAXU_W
+            x[rd] = atomicMemoryOperation(ram32, this.atomicIndex(x[rs1], false), x[rs2], w & 127);
             pc = next;
             break;
-          }
           case 73: // HLV_B
           case 74: // HLV_BU
           case 75: // HLV_H
@@ -1300,8 +1273,16 @@ function mulhSignedUnsigned(a: number, b: number): number {
   return high;
 }
 
-function amoMinMax(ram32: Int32Array, index: number, operand: number, op: number): number {
-  for (;;) {
+/** Applies AMO `op` to ram32[index] atomically (across workers too); returns the old value. */
+function atomicMemoryOperation(ram32: Int32Array, index: number, operand: number, op: number): number {
+  switch (op) {
+    case Op.AMOSWAP_W: return Atomics.exchange(ram32, index, operand);
+    case Op.AMOADD_W: return Atomics.add(ram32, index, operand);
+    case Op.AMOXOR_W: return Atomics.xor(ram32, index, operand);
+    case Op.AMOAND_W: return Atomics.and(ram32, index, operand);
+    case Op.AMOOR_W: return Atomics.or(ram32, index, operand);
+  }
+  for (;;) { // min/max: compare-and-swap until no other hart got in between
     const old = Atomics.load(ram32, index);
     let result: number;
     if (op === Op.AMOMIN_W) result = old < operand ? old : operand;
