@@ -6,8 +6,8 @@
  */
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as chromium } from './e2e/chromium.ts';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
 const available = existsSync(chromium);
 const PORT = 4174;
@@ -17,16 +17,6 @@ if (!available) {
   if (ci) throw new Error(`${message}; CI=true, so the end-to-end tests cannot be skipped`);
   console.warn(`${message}; skipping the end-to-end tests`);
 }
-
-/** Chromium's flags: root needs --no-sandbox; the rest keep it off the (closed) network. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default defineConfig({
   testDir: 'e2e',

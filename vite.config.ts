@@ -13,6 +13,10 @@ export default defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
-  // The page carries the machine (for its symbols and devices) and xterm: a large bundle is expected.
-  build: { chunkSizeWarningLimit: 1500 },
+  build: {
+    // The page carries the machine (for its symbols and devices) and xterm: a large bundle is expected.
+    chunkSizeWarningLimit: 1500,
+    // The lab, and the page of `npm run bench:browser`.
+    rolldownOptions: { input: { lab: 'index.html', bench: 'bench.html' } },
+  },
 });

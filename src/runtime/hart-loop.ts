@@ -4,9 +4,9 @@
  * interrupt (woken by the devices through its signal word, or by its timer
  * deadline), and carry console bytes between the UARTs and the rings.
  *
- * tick() does a slice of work and returns, so that the worker's event loop
- * can deliver comlink queries between slices; the worker calls it again
- * at once (hart-worker.ts). Everything the host asks is a word in shared
+ * tick() works (or sleeps) until a slice of work is done or a comlink
+ * query is on its way, then returns so that the worker's event loop can
+ * deliver it; the worker calls it again at once (hart-worker.ts). Everything the host asks is a word in shared
  * memory; every change is followed by a notify on each hart's signal word
  * (Board.wake), so a sleeping worker answers at once, and a running one
  * within a chunk of instructions (tens of microseconds).
@@ -31,6 +31,12 @@ import { Throttle } from './throttle.ts';
 const CHUNK = 8192;
 /** Longest stretch of work before the worker's event loop gets a turn, in ms. */
 const SLICE_MS = 8;
+/**
+ * Longest a sleeping worker keeps its event loop waiting, in ms: Atomics.wait
+ * blocks the event loop, and DevTools (or a query sent without H_QUERIES)
+ * needs a turn now and then. An idle hart wakes this often at most.
+ */
+const EVENT_LOOP_TURN_MS = 1000;
 /** Longest wait for the page to drain a full transmit ring before looking at the control words again, in ms. */
 const TX_WAIT_MS = 20;
 
@@ -78,10 +84,15 @@ export class HartLoop {
     this.hart = new Hart(id, board, views.hartCounters(id) as Counters, this.status as Status);
   }
 
-  /** Runs for a slice, or sleeps until something changes; then returns to the event loop. */
+  /**
+   * Runs, sleeps and obeys the host until a comlink query is on its way
+   * (H_QUERIES) or a slice of work is done; then returns to the event loop.
+   */
   tick(): void {
-    const sliceEnd = performance.now() + SLICE_MS;
+    let sliceEnd = performance.now() + SLICE_MS;
+    const turnEnd = performance.now() + EVENT_LOOP_TURN_MS;
     for (;;) {
+      if (Atomics.load(this.mine, H_QUERIES) > 0) return;
       // Read the signal word before looking at anything it guards: a change
       // after this read makes the Atomics.wait below return at once.
       const signal = Atomics.load(this.signals, this.id);
@@ -91,20 +102,25 @@ export class HartLoop {
       if (sequence !== this.lastSequence) this.followSequence(sequence);
 
       if (run === RUN_RUNNING) {
-        if (!this.runChunk(signal, sequence)) return;
-        if (performance.now() >= sliceEnd) return;
+        if (this.runChunk(signal, sequence)) {
+          if (performance.now() >= sliceEnd) return;
+        } else {
+          if (performance.now() >= turnEnd) return;
+          sliceEnd = performance.now() + SLICE_MS; // it slept: a fresh slice
+        }
       } else if (run === RUN_PAUSED && this.stepRequested()) {
         this.step();
       } else {
         this.park(run === RUN_PAUSED || run === RUN_HALTED ? HART_PAUSED : HART_OFF, signal, sequence);
-        return;
+        if (performance.now() >= turnEnd) return;
+        sliceEnd = performance.now() + SLICE_MS;
       }
     }
   }
 
   /**
    * Runs one chunk, or sleeps if the hart waits for an interrupt or is
-   * ahead of its speed limit. Returns false after a sleep (the slice ends).
+   * ahead of its speed limit. Returns false if it slept.
    */
   private runChunk(signal: number, sequence: number): boolean {
     const hart = this.hart;
@@ -143,7 +159,7 @@ export class HartLoop {
 
   private sleep(signal: number, timeoutMs: number): void {
     if (Atomics.load(this.mine, H_QUERIES) > 0) return; // a comlink message is on its way: yield instead
-    if (timeoutMs > 0) Atomics.wait(this.signals, this.id, signal, timeoutMs);
+    if (timeoutMs > 0) Atomics.wait(this.signals, this.id, signal, Math.min(timeoutMs, EVENT_LOOP_TURN_MS));
     Atomics.add(this.mine, H_WAKEUPS, 1);
   }
 

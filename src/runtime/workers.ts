@@ -37,8 +37,8 @@ import { waitAsync, waitForSequence } from './wait-async.ts';
 
 /** How long a worker may take to acknowledge a control change before the page gives up, in ms. */
 const ACK_TIMEOUT_MS = 5000;
-/** The longest a console loop waits before looking whether the machine is still there, in ms. */
-const CONSOLE_POLL_MS = 1000;
+/** The longest the page's console and event loops wait without news, in ms (dispose() wakes them). */
+const CONSOLE_POLL_MS = 10_000;
 
 /**
  * Builds a machine whose harts will run in Web Workers. Needs a
@@ -270,6 +270,12 @@ export class WorkerMachine implements LabMachine {
   dispose(): void {
     this.disposed = true;
     void this.powerOff();
+    // Wake the page's loops so that they see the machine is gone.
+    Atomics.notify(this.views.control, C_EVENTS);
+    for (const ring of [...this.tx, ...this.rx]) {
+      Atomics.notify(this.views.ringHeaders, ring.tailWord);
+      Atomics.notify(this.views.ringHeaders, ring.headWord);
+    }
   }
 
   // ---- internals ----

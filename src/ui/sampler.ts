@@ -10,7 +10,12 @@ import { MODE_COUNT, type LabMachine } from '../runtime/index.ts';
 import { useHarts, type HartSnapshot } from './store.ts';
 
 /** How often the fast-moving numbers of a card are refreshed, in ms. */
-const PUBLISH_MS = 200;
+const PUBLISH_MS = 500;
+/** The same for a hart that sleeps in WFI nearly all the time: an idle lab should cost nothing. */
+const PUBLISH_IDLE_MS = 1000;
+/** How often the counters are read (each time in an animation frame), in ms: while a hart runs, and while none does. */
+const SAMPLE_MS = 100;
+const SAMPLE_IDLE_MS = 250;
 /** The window MIPS and time shares are computed over, in ms. */
 const WINDOW_MS = 1000;
 
@@ -31,15 +36,23 @@ export function startSampler(machine: LabMachine): () => void {
   const histories = Array.from({ length: machine.harts }, () => new HartHistory());
   useHarts.setState({ harts: histories.map((_, id) => snapshot(machine, id, histories[id], performance.now())) });
   let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A few reads a second, each in an animation frame: an idle lab then
+  // costs the browser almost nothing (a frame every 16 ms would not).
+  const schedule = () => {
+    const running = useHarts.getState().harts.some((hart) => hart.state === 'running');
+    timer = setTimeout(() => { frame = requestAnimationFrame(onFrame); }, running ? SAMPLE_MS : SAMPLE_IDLE_MS);
+  };
   const onFrame = () => {
-    frame = requestAnimationFrame(onFrame);
+    schedule();
     const now = performance.now();
     const current = useHarts.getState().harts;
     let next: HartSnapshot[] | undefined;
     for (let id = 0; id < machine.harts; id++) {
       const view = machine.hart(id);
       const shown = current[id];
-      const due = now - histories[id].lastPublish >= PUBLISH_MS;
+      const interval = shown.state === 'waiting' && shown.mips < 0.1 ? PUBLISH_IDLE_MS : PUBLISH_MS;
+      const due = now - histories[id].lastPublish >= interval;
       if (!due && view.state() === shown.state && view.mode() === shown.mode) continue;
       const fresh = snapshot(machine, id, histories[id], now);
       if (sameSnapshot(fresh, shown)) continue;
@@ -49,7 +62,10 @@ export function startSampler(machine: LabMachine): () => void {
     if (next) useHarts.setState({ harts: next });
   };
   frame = requestAnimationFrame(onFrame);
-  return () => cancelAnimationFrame(frame);
+  return () => {
+    clearTimeout(timer);
+    cancelAnimationFrame(frame);
+  };
 }
 
 function snapshot(machine: LabMachine, id: number, history: HartHistory, now: number): HartSnapshot {
@@ -74,10 +90,17 @@ function snapshot(machine: LabMachine, id: number, history: HartHistory, now: nu
     mode: view.mode(),
     pc,
     where: machine.symbolize(pc),
-    mips: rate(oldest, sample),
+    mips: shown(rate(oldest, sample)),
     retired: total(sample.retired),
-    shares: shares(oldest, sample, state),
+    shares: shares(oldest, sample, state).map((share) => Math.round(share * 100) / 100),
   };
+}
+
+/** MIPS to the precision a card shows, so that invisible changes do not re-render it. */
+function shown(mips: number): number {
+  if (mips >= 10) return Math.round(mips);
+  if (mips >= 0.1) return Math.round(mips * 10) / 10;
+  return Math.round(mips * 1e6) / 1e6; // instructions per second
 }
 
 function total(counts: number[]): number {
@@ -117,6 +140,6 @@ function shares(from: Sample, to: Sample, state: string): number[] {
 }
 
 function sameSnapshot(a: HartSnapshot, b: HartSnapshot): boolean {
-  return a.state === b.state && a.mode === b.mode && a.pc === b.pc && a.retired === b.retired &&
-    Math.abs(a.mips - b.mips) < 0.05 && a.shares.every((share, i) => Math.abs(share - b.shares[i]) < 0.005);
+  return a.state === b.state && a.mode === b.mode && a.pc === b.pc && a.retired === b.retired && a.mips === b.mips &&
+    a.shares.every((share, i) => share === b.shares[i]);
 }

@@ -21,7 +21,7 @@ export function ConsolePane() {
     if (!element || !ready || !log) return;
     const terminal = new Terminal({
       convertEol: true, // the guest ends lines with \n alone
-      cursorBlink: true,
+      cursorBlink: false,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 20,
       scrollback: 5000,

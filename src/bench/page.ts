@@ -1,0 +1,61 @@
+/*
+ * The page of `npm run bench:browser` (bench.html): runs an image on a
+ * worker machine through the runtime's public API, with no UI to share the
+ * CPU with, and leaves the figures in window.__bench.
+ *
+ *   bench.html?harts=2&image=firmware/bench-smp.elf
+ *
+ * The clock starts when every hart's worker runs (powerOn resolved) and
+ * stops when the guest powers off, so worker start-up is not counted.
+ */
+import { createWorkerMachine, totalRetired, whenStopped } from '../runtime/index.ts';
+
+export interface BenchResult {
+  harts: number;
+  instructions: number;
+  perHart: number[];
+  seconds: number;
+  mips: number;
+  output: string;
+  stop: string;
+}
+
+declare global {
+  interface Window {
+    __bench?: BenchResult | { error: string };
+  }
+}
+
+async function run(): Promise<BenchResult> {
+  const params = new URLSearchParams(location.search);
+  const harts = Number(params.get('harts') ?? 1);
+  const imagePath = params.get('image') ?? 'firmware/bench-smp.elf';
+  const response = await fetch(import.meta.env.BASE_URL + imagePath);
+  if (!response.ok) throw new Error(`cannot load ${imagePath}: ${response.status}`);
+  const machine = createWorkerMachine({ harts, image: new Uint8Array(await response.arrayBuffer()) });
+  let output = '';
+  const decoder = new TextDecoder();
+  machine.console(0).onOutput((bytes) => { output += decoder.decode(bytes, { stream: true }); });
+  const stopped = whenStopped(machine);
+  await machine.powerOn();
+  const started = performance.now();
+  const reason = await stopped;
+  const seconds = (performance.now() - started) / 1000;
+  const instructions = totalRetired(machine);
+  const perHart = Array.from({ length: harts }, (_, hart) => machine.hart(hart).retired());
+  machine.dispose();
+  return {
+    harts, instructions, perHart, seconds, mips: instructions / seconds / 1e6, output, stop: JSON.stringify(reason),
+  };
+}
+
+run().then(
+  (result) => {
+    window.__bench = result;
+    document.getElementById('result')!.textContent = JSON.stringify(result, null, 2);
+  },
+  (error: Error) => {
+    window.__bench = { error: error.message };
+    document.getElementById('result')!.textContent = error.message;
+  },
+);
