@@ -59,6 +59,7 @@ struct cpu {
     volatile int idle;                /* waiting for work in wfi */
     int plic_context;                 /* this hart's S-mode PLIC context, -1 if none */
     uint64_t next_tick;
+    uint32_t code_seen;               /* code_generation at this hart's last fence.i */
 };
 
 /* A user address space. */
@@ -197,6 +198,7 @@ void proc_kill_fault(struct proc *p, const char *fault, uint32_t address, uint32
 int exec(struct proc *p, const char *path, char *const argv[], int argc);
 
 /* trap.c */
+void code_written(void);
 void trap_init_hart(void);
 void user_trap(struct trapframe *tf) __attribute__((noreturn));
 void user_trap_return(struct trapframe *tf) __attribute__((noreturn));

@@ -154,6 +154,7 @@ int exec(struct proc *p, const char *path, char *const argv[], int argc)
         mm_destroy(&mm);
         return error;
     }
+    code_written();
     acquire(&proc_lock);
     old = p->mm;
     p->mm = mm;

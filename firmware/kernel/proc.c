@@ -279,6 +279,7 @@ int proc_fork(void)
         error = mm_copy(&parent->mm, &child->mm);
     if (error < 0)
         return fork_fail(child, error);
+    code_written();                 /* the child's text is a fresh copy */
     *child->tf = *parent->tf;
     child->tf->regs[TF_A0] = 0;
     for (int fd = 0; fd < NOFILE; fd++)

@@ -10,6 +10,10 @@
 
 #define STACK_OVERFLOW_REACH 0x10000u   /* below the stack this far counts as an overflow */
 
+/* Bumped whenever the kernel writes instructions a program will run (exec,
+ * fork): a hart that has not fenced since runs fence.i before user mode. */
+static volatile uint32_t code_generation;
+
 typedef void (*interrupt_handler)(void);
 typedef void (*user_exception_handler)(struct proc *p, struct trapframe *tf,
                                        uint32_t cause, uint32_t tval);
@@ -119,12 +123,28 @@ void user_trap(struct trapframe *tf)
     user_trap_return(tf);
 }
 
+void code_written(void)
+{
+    __atomic_add_fetch(&code_generation, 1, __ATOMIC_RELEASE);
+}
+
+/* Makes this hart's instruction fetches see code the kernel has written. */
+static void sync_code(struct cpu *c)
+{
+    uint32_t generation = __atomic_load_n(&code_generation, __ATOMIC_ACQUIRE);
+    if (c->code_seen != generation) {
+        fence_i();
+        c->code_seen = generation;
+    }
+}
+
 /* Back to user mode with tf's registers, unless the process has been killed. */
 void user_trap_return(struct trapframe *tf)
 {
     if (myproc()->killed)
         proc_exit(EXIT_KILLED);
     csr_clear(sstatus, SSTATUS_SIE);
+    sync_code(mycpu());
     csr_clear(sstatus, SSTATUS_SPP);
     csr_set(sstatus, SSTATUS_SPIE);
     tf->kernel_tp = (uint32_t)(uintptr_t)mycpu();
