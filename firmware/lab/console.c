@@ -17,6 +17,7 @@
 #define TIMER_HZ        100           /* shell timer ticks per second */
 #define LINE_MAX        80            /* longest shell line */
 #define RX_BUFFER       64            /* received bytes held for the shell, a power of two */
+#define IPI_ANSWER_MS   250           /* how long `ipi N` waits for hart N to say it woke */
 /* Kept out of line so that the lab's hardware panel can name where a hart is. */
 #define NAMED           __attribute__((noinline))
 
@@ -188,11 +189,14 @@ NAMED static void command_ipi(int32_t target)
 	}
 	uint32_t before = ipi_handled[target];
 	mmio_write32(CLINT_MSIP(target), 1);
-	uint64_t give_up = mtime() + TIMEBASE_HZ;           /* one second */
+	uint64_t give_up = mtime() + (uint64_t)TIMEBASE_HZ / 1000 * IPI_ANSWER_MS;
 	while (ipi_handled[target] == before && mtime() < give_up)
 		;
-	if (ipi_handled[target] == before)
-		uart_puts("ipi: no answer\n");
+	if (ipi_handled[target] == before) {
+		uart_puts("ipi: no answer within ");
+		uart_put_decimal(IPI_ANSWER_MS);
+		uart_puts(" ms\n");
+	}
 }
 
 /* Busy work: about `millions` million iterations of an integer hash. */

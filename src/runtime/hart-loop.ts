@@ -65,11 +65,13 @@ export class HartLoop {
   private speed = -1;
   private lastSequence = -1;
 
+  /** `turnMs`: how long a sleeping loop may keep the event loop waiting (tests shorten it). */
   constructor(
     private readonly board: Board,
     views: RuntimeViews,
     readonly id: number,
     private readonly clock: SharedClock,
+    private readonly turnMs = EVENT_LOOP_TURN_MS,
   ) {
     this.control = views.control;
     this.mine = views.hartControl(id);
@@ -90,7 +92,7 @@ export class HartLoop {
    */
   tick(): void {
     let sliceEnd = performance.now() + SLICE_MS;
-    const turnEnd = performance.now() + EVENT_LOOP_TURN_MS;
+    const turnEnd = performance.now() + this.turnMs;
     for (;;) {
       if (Atomics.load(this.mine, H_QUERIES) > 0) return;
       // Read the signal word before looking at anything it guards: a change
@@ -159,7 +161,7 @@ export class HartLoop {
 
   private sleep(signal: number, timeoutMs: number): void {
     if (Atomics.load(this.mine, H_QUERIES) > 0) return; // a comlink message is on its way: yield instead
-    if (timeoutMs > 0) Atomics.wait(this.signals, this.id, signal, Math.min(timeoutMs, EVENT_LOOP_TURN_MS));
+    if (timeoutMs > 0 && this.turnMs > 0) Atomics.wait(this.signals, this.id, signal, Math.min(timeoutMs, this.turnMs));
     Atomics.add(this.mine, H_WAKEUPS, 1);
   }
 
