@@ -21,11 +21,11 @@
 #include "libc.h"
 #include "abi.h"
 
-#define CPU_BYTES     (1024 * 1024)   /* bytes of CRC-32 */
+#define CPU_BYTES     (4 * 1024 * 1024) /* bytes of CRC-32 */
 #define CPU_BUFFER    4096            /* the buffer the CRC runs over, again and again */
-#define SYSCALL_CALLS 20000
+#define SYSCALL_CALLS 50000
 #define FAULT_PAGES   1024            /* 4 MiB of heap */
-#define SWITCH_ROUNDS 2000            /* sleep(0) calls per process */
+#define SWITCH_ROUNDS 5000            /* sleep(0) calls per process */
 #define WARM_UP       4               /* the unmeasured run does 1/WARM_UP of the operations */
 
 /* What a test measured. */

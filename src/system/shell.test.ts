@@ -7,8 +7,12 @@
  * match across machines once the figures that depend on timing are masked
  * (uptime, CPU times, the hart a process happens to run on, bench figures).
  * Between 1 and 4 harts the hart count itself is masked too.
+ *
+ * HYPERLAB_TRANSCRIPTS=DIR keeps what was typed (DIR/input) and each
+ * machine's console (DIR/one, DIR/four, DIR/qemu); `node bin/hyperlab.mjs
+ * run ... --deterministic < DIR/input` replays a HyperLab session.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
 import { FIRMWARE, countBoots, drive, hyperlab, qemu, type Step, type Transcript } from './console-session.ts';
@@ -129,10 +133,10 @@ const SESSION: Case[] = [
   }),
   line('free', 'nothing leaked: two processes again', (out) => expect(out).toMatch(/^Procs: +\d+ +2 +\d+$/m)),
   line('bench', 'bench measures cpu, syscall, fault and switch', (out) => {
-    expect(out).toMatch(/^cpu +CRC-32 byte +1048576 +\d+ +\d+\.\d +crc32 [0-9a-f]{8}$/m);
-    expect(out).toMatch(/^syscall +getpid\(\) +20000 +\d+ +\d+\.\d +getpid ok$/m);
+    expect(out).toMatch(/^cpu +CRC-32 byte +4194304 +\d+ +\d+\.\d +crc32 [0-9a-f]{8}$/m);
+    expect(out).toMatch(/^syscall +getpid\(\) +50000 +\d+ +\d+\.\d +getpid ok$/m);
     expect(out).toMatch(/^fault +page fault +1024 +\d+ +\d+\.\d +1024 page faults$/m);
-    expect(out).toMatch(/^switch +sleep\(0\) +4000 +\d+ +\d+\.\d +\d+ context switches$/m);
+    expect(out).toMatch(/^switch +sleep\(0\) +10000 +\d+ +\d+\.\d +\d+ context switches$/m);
   }),
   // Line editing: what the editor leaves on screen, and what runs.
   line(`echo wrld${LEFT}${LEFT}${LEFT}o`, 'left arrow and insert in the middle', (out) => expect(out).toBe('world\n'),
@@ -229,6 +233,12 @@ describe.runIf(haveImages)('the shell, on HyperLab (1 and 4 harts) and QEMU (4 h
   beforeAll(async () => {
     const keys = (Object.keys(MACHINES) as MachineKey[]).filter((key) => key !== 'qemu' || haveQemu);
     await Promise.all(keys.map(async (key) => { sessions[key] = await drive(MACHINES[key], SESSION, 240_000); }));
+    const keep = process.env.HYPERLAB_TRANSCRIPTS;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      writeFileSync(`${keep}/input`, SESSION.map((step) => step.keys).join(''), 'latin1');
+      for (const [key, transcript] of Object.entries(sessions)) writeFileSync(`${keep}/${key}`, transcript.raw, 'latin1');
+    }
   }, 300_000);
 
   it('boots to a prompt, and halt powers off with status 0', () => {
