@@ -59,6 +59,7 @@ struct cpu {
     volatile int idle;                /* waiting for work in wfi */
     int plic_context;                 /* this hart's S-mode PLIC context, -1 if none */
     uint64_t next_tick;
+    int ticking;                      /* the periodic tick is armed (off while idle) */
     uint32_t code_seen;               /* code_generation at this hart's last fence.i */
 };
 
@@ -185,6 +186,7 @@ void yield(void);
 void sleep(void *chan, struct spinlock *lock);
 void wakeup(void *chan);
 void wake_sleepers(uint64_t now);
+uint64_t proc_next_wake(void);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(uint32_t status_address);
@@ -208,6 +210,8 @@ void kernel_trap(struct trapframe *tf);
 void timer_init_hart(void);
 void timer_interrupt(void);
 void timer_init(void);
+void timer_idle(uint64_t wake);
+void timer_busy(void);
 uint64_t timer_now(void);
 uint32_t timer_uptime_ms(void);
 uint64_t timer_ms_to_ticks(uint32_t ms);

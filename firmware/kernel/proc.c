@@ -135,14 +135,17 @@ void scheduler(void)
         csr_clear(sstatus, SSTATUS_SIE);
         acquire(&proc_lock);
         struct proc *p = pick(next);
+        uint64_t wake = next_wake;
         if (p) {
             next = (int)(p - procs) + 1;
+            timer_busy();
             run(c, p);
         } else {
             c->idle = 1;
         }
         release(&proc_lock);
         if (!p) {
+            timer_idle(wake);
             wfi();
             c->idle = 0;
         }
@@ -229,6 +232,15 @@ void wake_sleepers(uint64_t now)
     }
     next_wake = earliest;
     release(&proc_lock);
+}
+
+/* The earliest time a sleeper wants to wake, or ~0 if none. */
+uint64_t proc_next_wake(void)
+{
+    acquire(&proc_lock);
+    uint64_t wake = next_wake;
+    release(&proc_lock);
+    return wake;
 }
 
 int proc_sleep_ms(uint32_t ms)

@@ -2,7 +2,9 @@
  * timer.c: the TIME extension, on the CLINT's per-hart mtimecmp. S-mode
  * asks for an interrupt at a time; when mtime reaches it the machine timer
  * interrupt comes here and is passed on as the supervisor timer interrupt
- * (STIP), which stays pending until S-mode sets the next time.
+ * (STIP), which stays pending until S-mode sets the next time. A time of
+ * (uint64_t)-1 means "no timer" (as the SBI specification suggests): the
+ * machine timer interrupt then stays off altogether.
  */
 #include "firmware.h"
 #include "riscv.h"
@@ -21,9 +23,13 @@ static void mtimecmp_write(uint32_t hart, uint32_t low, uint32_t high)
 
 static struct sbiret time_set_timer(struct trap_regs *regs)
 {
-    mtimecmp_write(hartid(), regs->x[REG_A0], regs->x[REG_A1]);
+    uint32_t low = regs->x[REG_A0], high = regs->x[REG_A1];
+    mtimecmp_write(hartid(), low, high);
     mip_update(MIP_STIP, 0);
-    csr_set(mie, MIP_MTIP);
+    if ((low & high) == 0xffffffffu)
+        csr_clear(mie, MIP_MTIP);
+    else
+        csr_set(mie, MIP_MTIP);
     return (struct sbiret){ SBI_SUCCESS, 0 };
 }
 
