@@ -59,6 +59,9 @@
  * without line editing (the shell does both); Enter arrives as '\r'.
  * write() to the console turns "\n" into "\r\n".
  *
+ * The kernel log: klog(buf, n, offset) copies from `offset` bytes past the
+ * oldest byte the log still holds (it keeps the last 16 KiB); 0 at the end.
+ *
  * Files: the initramfs is the only file system, flat and read-only. open()
  * takes a name with or without a leading '/' ("/sh" or "sh"); readdir(i)
  * lists the files in archive order. exec() takes the same names.
