@@ -212,6 +212,17 @@ describe('CSRs and traps', () => {
     expect(hart.mcause).toBe(0);
   });
 
+  it('keeps the PLIC line out of a read-modify-write of mip', () => {
+    const bus = new TestBus();
+    bus.load(BASE, [A.addi(T0, 0, 1 << C.IRQ_S_TIMER), A.csrrc(0, C.CSR_MIP, T0), A.jal(0, 0)]);
+    const hart = new Hart(0, bus);
+    hart.reset(BASE);
+    bus.interruptBits = 1 << C.IRQ_S_EXT; // the PLIC raises SEIP
+    hart.run(2);
+    bus.interruptBits = 0; // and lowers it after a claim
+    expect(hart.readMip() & (1 << C.IRQ_S_EXT)).toBe(0);
+  });
+
   it('counts retired instructions per mode, not the ones that trap', () => {
     const { hart } = run([A.addi(A0, 0, 1), A.ecall()], (h) => { h.mtvec = BASE + 8; });
     expect(hart.counters[K.RETIRED + K.MODE_M]).toBe(1);

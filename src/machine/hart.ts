@@ -968,7 +968,11 @@ export class Hart implements MmuState {
       return;
     }
     const old = csrRead(this, csr);
-    if (source !== 0) csrWrite(this, csr, kind === 1 ? old | operand : old & ~operand);
+    if (source !== 0) {
+      // Only mip's software-writable SEIP takes part in a read-modify-write, not the PLIC's line.
+      const base = csr === C.CSR_MIP ? old & ~(this.bus.interrupts(this.id) & ~this.mipSoftware) : old;
+      csrWrite(this, csr, kind === 1 ? base | operand : base & ~operand);
+    }
     this.x[rd] = old;
   }
 
