@@ -67,6 +67,13 @@ describe('hyperlab run', () => {
     expect(runs[1].stdout).toBe(runs[0].stdout);
   });
 
+  it('boots the HyperLab shell when no image is given', () => {
+    const { status, stdout } = hyperlab(['run', '--deterministic'], 'uname\nhalt\n');
+    expect(stdout).toContain('HyperLab');
+    expect(stdout).toMatch(/\$ /);
+    expect(status).toBe(0);
+  });
+
   it('exits with the fail code the guest gives the test finisher', () => {
     expect(hyperlab(['run', join(FIRMWARE, 'runner/fail.elf')]).status).toBe(42);
   });
@@ -99,7 +106,6 @@ describe('hyperlab run with bad input', () => {
   });
 
   it.each([
-    [['run'], /no IMAGE/],
     [['fly', 'x.elf'], /unknown command/],
     [['run', 'x.elf', '--harts', '0'], /--harts must be between 1 and 16/],
     [['run', 'x.elf', '--ram', 'lots'], /--ram needs a whole number/],

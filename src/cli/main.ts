@@ -2,17 +2,23 @@
  * `hyperlab`, the headless runner: boots an image on the emulated machine
  * with UART0 on stdin/stdout and exits with the guest's own status.
  *
- *   hyperlab run IMAGE [--harts N] [--ram MIB] [--max-instructions N]
+ *   hyperlab run [IMAGE] [--harts N] [--ram MIB] [--max-instructions N]
  *                      [--deterministic] [--raw]
  */
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ImageError } from '../runtime/index.ts';
 import { EXIT_USAGE, runImage, type RunOptions } from './run.ts';
 
-const USAGE = `usage: hyperlab run IMAGE [options]
+/** The lab's default stack: SBI firmware + HyperLab kernel + shell, in one image. */
+const DEFAULT_IMAGE = fileURLToPath(new URL('../../public/firmware/hyperlab.elf', import.meta.url));
+
+const USAGE = `usage: hyperlab run [IMAGE] [options]
 
 Boots IMAGE (an ELF32 RISC-V executable) on HyperLab's emulated RISC-V
-machine. UART0 is connected to stdin and stdout.
+machine. UART0 is connected to stdin and stdout. Without IMAGE it boots
+HyperLab's own stack (SBI firmware, kernel and shell): ${relative(process.cwd(), DEFAULT_IMAGE)}.
 
 options:
   --harts N              number of harts (1..16, default 1)
@@ -53,8 +59,7 @@ export function parseArguments(args: string[]): RunOptions & { image: string } {
         image = arg;
     }
   }
-  if (image === undefined) throw new UsageError('no IMAGE given');
-  return { ...options, image };
+  return { ...options, image: image ?? DEFAULT_IMAGE };
 }
 
 export async function main(args: string[]): Promise<number> {
