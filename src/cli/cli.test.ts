@@ -114,6 +114,6 @@ describe('hyperlab run with bad input', () => {
     const { status, stderr } = hyperlab(args);
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
-    expect(stderr).toContain('usage: hyperlab run IMAGE');
+    expect(stderr).toContain('usage: hyperlab run [IMAGE]');
   });
 });
