@@ -315,6 +315,7 @@ export class WorkerMachine implements LabMachine {
     }
     Atomics.store(this.views.control, C_RUN, RUN_OFF);
     for (let hart = 0; hart < this.harts; hart++) this.views.hartStatus(hart)[STATUS_STATE] = HART_OFF;
+    this.deliverOutput();
   }
 
   /** Bumps the control sequence and wakes every hart; returns the new sequence. */
@@ -373,7 +374,16 @@ export class WorkerMachine implements LabMachine {
     this.reason = event ? { kind: 'finisher', event } : { kind: 'power-off' };
     this.sharedClock.setRate(0);
     await this.command(RUN_FINISHED).catch(() => undefined);
+    this.deliverOutput(); // what the guest printed before it stopped comes before the news
     this.setState('stopped');
+  }
+
+  /** Hands every byte waiting in the transmit rings to the consoles' listeners now. */
+  private deliverOutput(): void {
+    for (let uart = 0; uart < UART_COUNT; uart++) {
+      const bytes = this.tx[uart].readAll();
+      if (bytes) for (const listener of this.listeners[uart]) listener(bytes);
+    }
   }
 
   /** Hands what the harts transmit on `uart` to its listeners, as soon as it arrives. */
