@@ -10,10 +10,11 @@ int main(int argc, char **argv) {
     newline = 0;
     first = 2;
   }
-  for (int i = first; i < argc; i++) {
+  for (int i = first; i < argc && len < (int)sizeof(line); i++) {
     len += snprintf(line + len, sizeof(line) - len, "%s%s", i > first ? " " : "", argv[i]);
   }
-  if (newline) len += snprintf(line + len, sizeof(line) - len, "\n");
+  if (newline && len < (int)sizeof(line)) len += snprintf(line + len, sizeof(line) - len, "\n");
+  if (len >= (int)sizeof(line)) len = sizeof(line) - 1;    /* snprintf counts what did not fit too */
   write(STDOUT, line, len);
   return 0;
 }

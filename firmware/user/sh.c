@@ -24,7 +24,7 @@
 
 /* ---------------------------------------------------------------- output */
 
-/* What the editor echoes, gathered while a batch of input is handled and written at once. */
+/* What the editor echoes, gathered while one key is handled and written at once. */
 static char echo_buf[512];
 static int echo_len;
 
