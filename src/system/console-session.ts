@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 export const PROMPT = '$ ';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The images: the committed ones, or HYPERLAB_FIRMWARE (a `make OUT=...` of work in progress). */
-export const FIRMWARE = process.env.HYPERLAB_FIRMWARE ?? `${ROOT}public/firmware`;
+export const FIRMWARE = process.env.HYPERLAB_FIRMWARE || `${ROOT}public/firmware`;
 
 /** How to start a machine that boots to the shell on its console. */
 export interface Target {
