@@ -4,7 +4,11 @@
  * CPU with, and leaves the figures in window.__bench.
  *
  *   bench.html?harts=2&image=firmware/bench-smp.elf
+ *   bench.html?harts=2&image=firmware/bench-smp.elf&control=20
  *
+ * With control=N it measures instead how long the harts take to answer a
+ * control word: N pauses (and resumes) of busy harts, each timed from the
+ * page's request to the last worker's acknowledgment.
  * The clock starts when every hart's worker runs (powerOn resolved) and
  * stops when the guest powers off, so worker start-up is not counted.
  */
@@ -20,14 +24,21 @@ export interface BenchResult {
   stop: string;
 }
 
+export interface ControlResult {
+  pauses: number;
+  medianMs: number;
+  maxMs: number;
+}
+
 declare global {
   interface Window {
-    __bench?: BenchResult | { error: string };
+    __bench?: BenchResult | ControlResult | { error: string };
   }
 }
 
-async function run(): Promise<BenchResult> {
+async function run(): Promise<BenchResult | ControlResult> {
   const params = new URLSearchParams(location.search);
+  if (params.has('control')) return controlLatency(params, Number(params.get('control')));
   const harts = Number(params.get('harts') ?? 1);
   const imagePath = params.get('image') ?? 'firmware/bench-smp.elf';
   const response = await fetch(import.meta.env.BASE_URL + imagePath);
@@ -47,6 +58,26 @@ async function run(): Promise<BenchResult> {
   return {
     harts, instructions, perHart, seconds, mips: instructions / seconds / 1e6, output, stop: JSON.stringify(reason),
   };
+}
+
+/** Times `pauses` pause commands to busy harts (each followed by a resume). */
+async function controlLatency(params: URLSearchParams, pauses: number): Promise<ControlResult> {
+  const harts = Number(params.get('harts') ?? 2);
+  const imagePath = params.get('image') ?? 'firmware/bench-smp.elf';
+  const response = await fetch(import.meta.env.BASE_URL + imagePath);
+  const machine = createWorkerMachine({ harts, image: new Uint8Array(await response.arrayBuffer()) });
+  await machine.powerOn();
+  const times: number[] = [];
+  for (let n = 0; n < pauses; n++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await machine.pause();
+    times.push(performance.now() - started);
+    await machine.resume();
+  }
+  machine.dispose();
+  times.sort((a, b) => a - b);
+  return { pauses, medianMs: times[times.length >> 1], maxMs: times[times.length - 1] };
 }
 
 run().then(

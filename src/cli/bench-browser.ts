@@ -4,8 +4,10 @@
  *
  *  1. MIPS of one hart in a worker, and the aggregate of two harts in two
  *     workers, each hart running the benchmark's kernels
- *     (public/firmware/bench-smp.elf, on bench.html: no UI shares the CPU);
- *  2. the CPU an idle, booted lab costs: the lab's page with its default
+ *     (public/firmware/bench-smp.elf, on bench.html: no UI shares the CPU),
+ *     the fastest of RUNS runs each;
+ *  2. how long two busy harts take to acknowledge a pause (control word);
+ *  3. the CPU an idle, booted lab costs: the lab's page with its default
  *     image, at its prompt, measured as the CPU time of every process of
  *     the browser (from /proc) over a few seconds.
  *
@@ -16,9 +18,9 @@ import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../e2e/chromium.ts';
-import type { BenchResult } from '../bench/page.ts';
+import type { BenchResult, ControlResult } from '../bench/page.ts';
 
-const RUNS = 2;
+const RUNS = 3;
 const IDLE_SETTLE_MS = 3000;
 const IDLE_MEASURE_MS = 10_000;
 
@@ -41,6 +43,9 @@ export async function benchmarkBrowser(): Promise<number> {
     console.log(`1 hart:  ${one.mips.toFixed(1)} MIPS  (${format(one)})`);
     console.log(`2 harts: ${two.mips.toFixed(1)} MIPS aggregate  (${format(two)})`);
     console.log(`2 harts / 1 hart: ${(two.mips / one.mips).toFixed(2)}x (target >= 1.7x)\n`);
+    const control = await controlLatency(browser, base);
+    console.log(`control words: ${control.pauses} pauses of 2 busy harts answered in ${control.medianMs.toFixed(2)} ms ` +
+      `(median), ${control.maxMs.toFixed(2)} ms at most (target < 50 ms)\n`);
     const idle = await idleCpu(browser, base, browserServer.process().pid!);
     console.log(`idle booted lab (default image, 2 harts, UI running): ${idle.toFixed(1)}% of one core ` +
       `over ${IDLE_MEASURE_MS / 1000} s, all browser processes (target < 5%)`);
@@ -67,7 +72,7 @@ async function bestRun(browser: Browser, base: string, harts: number): Promise<B
   for (let run = 0; run < RUNS; run++) {
     const page = await browser.newPage();
     try {
-      const result = await benchPage(page, `${base}bench.html?harts=${harts}&image=firmware/bench-smp.elf`);
+      const result = await benchPage<BenchResult>(page, `${base}bench.html?harts=${harts}&image=firmware/bench-smp.elf`);
       const passes = result.output.split('bench: pass').length - 1;
       if (passes !== harts) throw new Error(`the benchmark did not pass on every hart:\n${result.output}`);
       if (!best || result.mips > best.mips) best = result;
@@ -78,12 +83,22 @@ async function bestRun(browser: Browser, base: string, harts: number): Promise<B
   return best!;
 }
 
-async function benchPage(page: Page, url: string): Promise<BenchResult> {
+async function benchPage<T extends BenchResult | ControlResult>(page: Page, url: string): Promise<T> {
   await page.goto(url);
   await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 300_000, polling: 200 });
   const result = await page.evaluate(() => window.__bench!);
   if ('error' in result) throw new Error(`bench page: ${result.error}`);
-  return result;
+  return result as T;
+}
+
+/** How long two busy harts take to acknowledge a pause. */
+async function controlLatency(browser: Browser, base: string): Promise<ControlResult> {
+  const page = await browser.newPage();
+  try {
+    return await benchPage<ControlResult>(page, `${base}bench.html?harts=2&image=firmware/bench-smp.elf&control=40`);
+  } finally {
+    await page.close();
+  }
 }
 
 /** Percent of one core the whole browser uses while the lab idles at its prompt. */
