@@ -4,9 +4,12 @@
  * harts' workers, against the production build.
  */
 import { expect, test } from '@playwright/test';
+import { CHROMIUM_AVAILABLE, CHROMIUM_MISSING } from './chromium.ts';
 import {
   BUSY_MACHINE, CONSOLE_DEMO, DEFAULT_BANNER, expectConsole, openLab, retired, terminalText, typeLine,
 } from './lab.ts';
+
+test.skip(!CHROMIUM_AVAILABLE, CHROMIUM_MISSING);
 
 test('the page is cross-origin isolated', async ({ page }) => {
   await page.goto('/');
@@ -78,6 +81,33 @@ test('step advances exactly the requested number of instructions', async ({ page
     expect(after[hart] - before[hart]).toBe(count);
     expect(after[1 - hart]).toBe(before[1 - hart]);
   }
+});
+
+test('a hart\'s numbers change its own card only', async ({ page }) => {
+  await openLab(page, BUSY_MACHINE);
+  await expect.poll(async () => Math.min(...await retired(page))).toBeGreaterThan(100_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('hart-0').locator('.hart-mips')).toHaveText('0 MIPS'); // the last second has passed
+  await expect(page.getByTestId('hart-1').locator('.hart-mips')).toHaveText('0 MIPS');
+  await page.evaluate(() => {
+    const counts: Record<string, number> = {};
+    (window as unknown as { mutations: Record<string, number> }).mutations = counts;
+    for (const selector of ['[data-testid=hart-0]', '[data-testid=hart-1]', '.hardware-summary', '.mode-legend']) {
+      counts[selector] = 0;
+      new MutationObserver((records) => { counts[selector] += records.length; })
+        .observe(document.querySelector(selector)!, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+  });
+  const before = await page.getByTestId('hart-1').locator('.hart-retired').textContent();
+  await page.getByLabel('Hart to step').selectOption('1');
+  await page.getByLabel('Instructions to step').fill('250000');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('hart-1').locator('.hart-retired')).not.toHaveText(before!);
+  const counts = await page.evaluate(() => (window as unknown as { mutations: Record<string, number> }).mutations);
+  expect(counts['[data-testid=hart-1]']).toBeGreaterThan(0);
+  expect(counts).toMatchObject({
+    '[data-testid=hart-0]': 0, '.hardware-summary': 0, '.mode-legend': 0,
+  });
 });
 
 test('the speed slider limits every hart', async ({ page }) => {
