@@ -15,8 +15,10 @@
  * Each test first runs a quarter of its operations unmeasured, so that
  * caches (and an emulator's compiler) are warm when the count starts.
  *
- * On more than one hart a process may move between harts mid-test; the
- * instruction figure then mixes two harts' counters, so trust it on one hart.
+ * Each hart has its own instret. On more than one hart a process may move
+ * between harts mid-test, and the difference of two harts' counters means
+ * nothing: the figure then reads "(moved)". (A move away and back again
+ * goes unseen; trust the instruction figures most on one hart.)
  */
 #include "libc.h"
 #include "abi.h"
@@ -27,30 +29,48 @@
 #define FAULT_PAGES   1024            /* 4 MiB of heap */
 #define SWITCH_ROUNDS 5000            /* sleep(0) calls per process */
 #define WARM_UP       4               /* the unmeasured run does 1/WARM_UP of the operations */
+#define PROCS_SEEN    64              /* process table entries read to find this process's hart */
 
 /* What a test measured. */
 struct measure {
   unsigned ops;
   uint64_t ticks;                     /* of the time counter */
   uint64_t instructions;
+  int moved;                          /* ended on another hart than it started on */
   char note[64];                      /* what the test checked, printed after the figures */
 };
 
 struct counters {
   uint64_t time, instret;
+  int hart;
 };
 
-static struct counters now(void) {
+/* The hart this process runs on, from the kernel's process table; -1 if not found. */
+static int current_hart(void) {
+  static struct procinfo table[PROCS_SEEN];
+  int n = procs(table, PROCS_SEEN), pid = getpid();
+  for (int i = 0; i < n; i++) {
+    if (table[i].pid == pid) return table[i].hart;
+  }
+  return -1;
+}
+
+static struct counters start_counting(void) {
   struct counters c;
+  c.hart = current_hart();
   c.instret = rdinstret64();
   c.time = rdtime64();
   return c;
 }
 
 static void finish(struct measure *m, struct counters start) {
-  struct counters end = now();
+  struct counters end;
+  end.instret = rdinstret64();
+  end.time = rdtime64();
+  end.hart = current_hart();
   m->ticks = end.time - start.time;
   m->instructions = end.instret - start.instret;
+  m->moved = end.hart != start.hart || end.hart < 0 || end.instret < start.instret;
 }
 
 /* ---- cpu ---- */
@@ -69,7 +89,7 @@ static void test_cpu(struct measure *m, unsigned bytes) {
   static unsigned char buffer[CPU_BUFFER];
   for (unsigned i = 0; i < CPU_BUFFER; i++) buffer[i] = (unsigned char)(i * 7 + (i >> 8));
   crc_init();
-  struct counters start = now();
+  struct counters start = start_counting();
   uint32_t crc = 0xffffffffu;
   for (unsigned done = 0; done < bytes; done += CPU_BUFFER) {
     for (unsigned i = 0; i < CPU_BUFFER; i++) crc = crc_table[(crc ^ buffer[i]) & 0xff] ^ (crc >> 8);
@@ -84,7 +104,7 @@ static void test_cpu(struct measure *m, unsigned bytes) {
 static void test_syscall(struct measure *m, unsigned calls) {
   int pid = getpid();
   int mismatches = 0;
-  struct counters start = now();
+  struct counters start = start_counting();
   for (unsigned i = 0; i < calls; i++) mismatches += getpid() != pid;
   finish(m, start);
   m->ops = calls;
@@ -101,7 +121,7 @@ static void test_fault(struct measure *m, unsigned pages) {
     return;
   }
   sysinfo(&before);
-  struct counters start = now();
+  struct counters start = start_counting();
   for (unsigned page = 0; page < pages; page++) heap[page * USER_PAGE_SIZE] = 1;
   finish(m, start);
   sysinfo(&after);
@@ -120,7 +140,7 @@ static void test_switch(struct measure *m, unsigned rounds) {
     snprintf(m->note, sizeof(m->note), "fork: %s", strerror(child));
     return;
   }
-  struct counters start = now();
+  struct counters start = start_counting();
   for (unsigned i = 0; i < rounds; i++) sleep(0);
   if (child == 0) exit(0);
   wait(NULL);
@@ -152,8 +172,12 @@ static void print_result(const char *name, const char *op, const struct measure 
   }
   uint64_t per_second = (uint64_t)m->ops * timebase / m->ticks;
   uint64_t per_op_tenths = m->instructions * 10 / m->ops;
-  printf("%-8s %-12s %9u %12llu %8llu.%llu  %s\n", name, op, m->ops, (unsigned long long)per_second,
-         (unsigned long long)(per_op_tenths / 10), (unsigned long long)(per_op_tenths % 10), m->note);
+  char per_op[24] = "(moved)";
+  if (!m->moved) {
+    snprintf(per_op, sizeof(per_op), "%llu.%llu", (unsigned long long)(per_op_tenths / 10),
+             (unsigned long long)(per_op_tenths % 10));
+  }
+  printf("%-8s %-12s %9u %12llu %10s  %s\n", name, op, m->ops, (unsigned long long)per_second, per_op, m->note);
 }
 
 static int run_test(const char *name, unsigned timebase) {
