@@ -148,6 +148,14 @@ test('power off stops every hart and its worker; power on boots again', async ({
   await expect.poll(() => page.workers().length).toBe(2);
 });
 
+test('the guest rebooting through the test finisher boots again', async ({ page }) => {
+  await openLab(page, CONSOLE_DEMO);
+  await expectConsole(page, /> $/m);
+  await typeLine(page, 'reboot');
+  await expect.poll(async () => (await terminalText(page)).match(/HyperLab console demo/g)?.length).toBe(2);
+  expect(await page.evaluate(() => window.__hyperlab!.runState())).toBe('running');
+});
+
 test('the guest powering off stops the machine and says so', async ({ page }) => {
   await openLab(page, CONSOLE_DEMO);
   await expectConsole(page, /> $/m);

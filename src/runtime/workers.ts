@@ -262,11 +262,6 @@ export class WorkerMachine implements LabMachine {
     return this.symbols.lookup(address >>> 0);
   }
 
-  /** Names of the harts' workers, in hart order (empty while off). */
-  workerNames(): string[] {
-    return this.threads.map((_, hart) => `hart-${hart}`);
-  }
-
   dispose(): void {
     this.disposed = true;
     void this.powerOff();
