@@ -24,6 +24,13 @@ test('the default machine boots and the console shows the guest\'s banner', asyn
   await expect(page.getByTestId('hart-1')).toBeVisible();
 });
 
+test('the default machine boots the HyperLab kernel to a shell that answers', async ({ page }) => {
+  await openLab(page);
+  await expectConsole(page, /^\$ $/m);
+  await typeLine(page, 'uname');
+  await expectConsole(page, /^\$ uname\nHyperLab$/m);
+});
+
 test('typed input reaches the guest and its echo comes back', async ({ page }) => {
   await openLab(page, CONSOLE_DEMO);
   await expectConsole(page, /> $/m);

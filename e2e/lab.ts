@@ -5,11 +5,8 @@
  */
 import { expect, type Page } from '@playwright/test';
 
-/**
- * The default image's banner (src/ui/config.ts DEFAULT_IMAGE): change both
- * together when the lab boots the HyperLab kernel.
- */
-export const DEFAULT_BANNER = /HyperLab console demo: 2 harts/;
+/** The default image's banner (src/ui/config.ts DEFAULT_IMAGE): the HyperLab kernel on both harts. */
+export const DEFAULT_BANNER = /harts: 2 of 2 online/;
 
 /** The console demo, named explicitly for the tests that drive its shell. */
 export const CONSOLE_DEMO = 'image=firmware/console.elf';

@@ -4,8 +4,8 @@
  * in e2e/lab.ts).
  */
 
-/** The image the page boots, under public/ (console.elf until the HyperLab kernel boots here: hyperlab.elf). */
-export const DEFAULT_IMAGE = 'firmware/console.elf';
+/** The image the page boots, under public/: the SBI firmware, the HyperLab kernel and its shell. */
+export const DEFAULT_IMAGE = 'firmware/hyperlab.elf';
 /** Harts of the default machine. */
 export const DEFAULT_HARTS = 2;
 export const DEFAULT_RAM_MIB = 128;
