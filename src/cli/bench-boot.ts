@@ -4,7 +4,8 @@
  *
  * On HyperLab (one hart, in this Node process): the instructions retired
  * until the prompt, and the wall time, for a cold boot (the interpreter
- * still compiling itself) and a warm one (the same machine reset). On QEMU
+ * still compiling itself) and a warm one (the same machine reset); then the
+ * wall time of `hyperlab run` from process start to the prompt. On QEMU
  * (qemu-system-riscv32, one hart): the wall time from starting the process
  * to the prompt, QEMU's own start-up included.
  *
@@ -13,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Machine } from '../machine/machine.ts';
-import { FIRMWARE, countPrompts, qemu } from '../system/console-session.ts';
+import { FIRMWARE, countPrompts, hyperlab, qemu, type Target } from '../system/console-session.ts';
 
 /** Instructions per round of the loop: small, so the count at the prompt is close. */
 const QUANTUM = 2_000;
@@ -51,14 +52,16 @@ function bootToPrompt(machine: Machine, console: { text: string }): BootFigures 
   };
 }
 
-/** Wall time from starting QEMU to its prompt, or undefined without QEMU. */
-async function qemuToPrompt(): Promise<number | undefined> {
-  const target = qemu(1);
+/** Wall time from starting `target`'s process to its prompt, or undefined when its command is missing. */
+async function processToPrompt(target: Target): Promise<number | undefined> {
   const started = performance.now();
   const child = spawn(target.command, target.args, { stdio: ['pipe', 'pipe', 'ignore'] });
   let text = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`QEMU: no prompt after ${TIMEOUT_MS} ms:\n${text}`)); }, TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${target.name}: no prompt after ${TIMEOUT_MS} ms:\n${text}`));
+    }, TIMEOUT_MS);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (error.code === 'ENOENT') resolve(undefined); else reject(error);
@@ -96,7 +99,9 @@ export async function benchmarkBoot(args: string[]): Promise<number> {
   process.stdout.write(`  HyperLab, cold:         ${cold.seconds.toFixed(3)} s (${busy(cold)}), Node ${process.version}\n`);
   process.stdout.write(`                          plus ${setUp.toFixed(3)} s to build the machine and load the image\n`);
   process.stdout.write(`  HyperLab, warm:         ${warm.seconds.toFixed(3)} s (${busy(warm)}; after a reset)\n`);
-  const qemuSeconds = await qemuToPrompt();
+  const runner = await processToPrompt(hyperlab(1, { deterministic: false }));
+  process.stdout.write(`  hyperlab run:           ${runner!.toFixed(3)} s (process start to prompt: Node, the TypeScript loader, the boot)\n`);
+  const qemuSeconds = await processToPrompt(qemu(1));
   if (qemuSeconds === undefined) {
     process.stdout.write('  QEMU:                   qemu-system-riscv32 not found (apt-get install -y qemu-system-misc)\n');
   } else {
