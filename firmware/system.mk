@@ -48,10 +48,15 @@ $(SYS_BUILD)/kernel.bin: $(OUT)/kernel.elf
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) -O binary $< $@
 
-$(OUT)/hyperlab.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld $(SYS_BUILD)/kernel.bin
+$(OUT)/hyperlab.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld $(SYS_BUILD)/kernel.bin $(OUT)/kernel.elf
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) $(ASARCH) -DPAYLOAD_BIN='"$(SYS_BUILD)/kernel.bin"' -T sbi/sbi.ld $(SYS_LDFLAGS) \
 	    -o $@ $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SYS_LIBGCC)
+	@# The payload is raw bytes: add the kernel's function names (as local absolute
+	@# symbols) so that the lab can name the kernel's functions too.
+	$(CROSS)nm --defined-only $(OUT)/kernel.elf | \
+	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/kernel-symbols.args
+	$(OBJCOPY) @$(SYS_BUILD)/kernel-symbols.args $@
 
 # The kernel's test program: system calls given bad pointers, faults of
 # every kind, running out of memory and of process slots.
