@@ -14,12 +14,13 @@ export function HardwarePanel() {
     <section className="hardware" aria-label="Hardware">
       <h2>Hardware</h2>
       <p className="hardware-summary">
-        RISC-V RV32IMAC, {count} hart{count === 1 ? '' : 's'}, {ramMiB} MiB RAM · booting <code>{image}</code>
+        RISC-V RV32IMAC with the hypervisor extension, {count} hart{count === 1 ? '' : 's'}, {ramMiB} MiB RAM,
+        running <code>{image}</code>
       </p>
+      <ModeLegend />
       <div className="hart-cards">
         {Array.from({ length: count }, (_, id) => <HartCard key={id} id={id} />)}
       </div>
-      <ModeLegend />
     </section>
   );
 }
