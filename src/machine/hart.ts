@@ -185,8 +185,8 @@ export class Hart implements MmuState {
   constructor(
     readonly id: number,
     readonly bus: HartBus,
-    readonly counters = new Float64Array(K.HART_COUNTER_WORDS),
-    readonly status = new Int32Array(K.HART_STATUS_WORDS),
+    readonly counters: Float64Array<ArrayBufferLike> = new Float64Array(K.HART_COUNTER_WORDS),
+    readonly status: Int32Array<ArrayBufferLike> = new Int32Array(K.HART_STATUS_WORDS),
   ) {
     this.ramBase = bus.ramBase;
     this.ramSize = bus.ramSize;
