@@ -106,7 +106,8 @@ async function idleCpu(browser: Browser, base: string, browserPid: number): Prom
   const page = await browser.newPage();
   try {
     await page.goto(base);
-    await page.waitForFunction(() => /\n> $/m.test(window.__hyperlab?.terminalText() ?? ''), undefined,
+    // The default image idles at its shell prompt.
+    await page.waitForFunction(() => /^\$ $/m.test(window.__hyperlab?.terminalText() ?? ''), undefined,
       { timeout: 60_000, polling: 200 });
     await page.waitForTimeout(IDLE_SETTLE_MS);
     const before = processTreeTicks(browserPid);
