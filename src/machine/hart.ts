@@ -22,10 +22,10 @@
  * decode.ts's Op table.
  *
  * Measured: a tight loop runs ~250 MIPS in Node 20 (V8 11) but ~90 in
- * Chromium 156, whose TurboFan code for runBatch is slow while the loop
- * holds a reachable call on the page-change path (with that path removed it
- * ran ~230 MIPS there). Moving every call out of the inner loop is the lead
- * to follow for browser speed.
+ * Chromium 156 (TurboFan code, not a lower tier). With the page-change
+ * branch deleted and the page's arrays fixed before the loop, the same loop
+ * ran ~230 MIPS there; a batch per page that leaves the loop at every
+ * slow-path call did not help. The cause is still open.
  */
 import * as C from './csr-defs.ts';
 import * as K from './counters.ts';
