@@ -332,6 +332,11 @@ describe('H extension', () => {
     expect(hart.mtval).toBe(0x40000008);
     expect(hart.mtval2).toBe(0x40000008 / 4);
     expect(hart.mstatush & C.MSTATUSH_GVA).toBe(C.MSTATUSH_GVA);
+    // Three guest instructions retired (the faulting load did not), counted for VS and for VMID 5.
+    expect(hart.counters[K.RETIRED + K.MODE_VS]).toBe(3);
+    expect(hart.counters[K.RETIRED_BY_VMID + 5]).toBe(3);
+    expect(hart.counters[K.VM_EXITS + C.CAUSE_LOAD_GUEST_PAGE_FAULT]).toBe(1);
+    expect(hart.counters[K.trapIndex(K.TARGET_M, C.CAUSE_LOAD_GUEST_PAGE_FAULT)]).toBe(1);
   });
 
   it('delivers an interrupt injected through hvip to VS-mode as a supervisor interrupt', () => {
