@@ -21,11 +21,11 @@
  * names its op in a comment, and hart.test.ts checks those names against
  * decode.ts's Op table.
  *
- * Measured: a tight loop runs ~250 MIPS in Node 20 (V8 11) but ~90 in
- * Chromium 156 (TurboFan code, not a lower tier). With the page-change
- * branch deleted and the page's arrays fixed before the loop, the same loop
- * ran ~230 MIPS there; a batch per page that leaves the loop at every
- * slow-path call did not help. The cause is still open.
+ * Chromium's V8 keeps small integers (Smis) in 31 bits, so an address at
+ * or above 0x40000000 read from a field is a boxed number there. The loop
+ * therefore truncates pc to int32 on entry (`this.pc | 0`): without that,
+ * Chromium 156 ran the loop at ~87 MIPS instead of ~200 (Node, whose Smis
+ * are 32 bits, was not affected).
  */
 import * as C from './csr-defs.ts';
 import * as K from './counters.ts';
@@ -423,7 +423,7 @@ export class Hart implements MmuState {
     const virtAtStart = this.virt;
     const dataTag = this.contextTag(this.dataPriv(), this.dataVirt());
     const fetchTagBits = this.contextTag(this.priv, this.virt);
-    let pc = this.pc;
+    let pc = this.pc | 0; // int32 from the start: see the note at the top
     let icount = 0;
     let pageBase = 1; // virtual base of the page `ops` decodes; 1 = none
     let page: DecodedPage | undefined;
