@@ -9,8 +9,8 @@
  *  - a software TLB per access kind (read, write, fetch), direct-mapped,
  *    tagged with the virtual page number, the privilege the access is made
  *    at, V and the VMID, so that mode switches and switches between
- *    guests need no flush; SFENCE.VMA, satp and the
- *    mstatus bits that change translation flush it. Write entries are never
+ *    guests need no flush; SFENCE.VMA, HFENCE, satp, vsatp, PMP and the
+ *    status bits that change translation (SUM, MXR) flush it. Write entries are never
  *    made for pages holding decoded code, so stores to code take the slow
  *    path that invalidates it;
  *  - the execute loop keeps pc and the instruction count in locals and runs
