@@ -63,11 +63,11 @@ export function csrRead(h: Hart, csr: number): number {
     case C.CSR_SCAUSE: return h.scause;
     case C.CSR_STVAL: return h.stval;
     case C.CSR_SATP:
-      if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM)) return h.illegalCsr();
+      if (trapsVirtualMemory(h)) return h.illegalCsr();
       return h.satp;
     case C.CSR_VSSTATUS: return h.vsstatus;
-    case C.CSR_VSIE: return (h.mie & h.hideleg & C.MIP_VS_MASK) >>> 1;
-    case C.CSR_VSIP: return (h.readMip() & h.hideleg & C.MIP_VS_MASK) >>> 1;
+    case C.CSR_VSIE: return readVsie(h);
+    case C.CSR_VSIP: return readVsip(h);
     case C.CSR_VSTVEC: return h.vstvec;
     case C.CSR_VSSCRATCH: return h.vsscratch;
     case C.CSR_VSEPC: return h.vsepc;
@@ -89,7 +89,7 @@ export function csrRead(h: Hart, csr: number): number {
     case C.CSR_HTIMEDELTA: return h.htimedeltaLow;
     case C.CSR_HTIMEDELTAH: return h.htimedeltaHigh;
     case C.CSR_HGATP:
-      if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM)) return h.illegalCsr();
+      if (trapsVirtualMemory(h)) return h.illegalCsr();
       return h.hgatp;
     case C.CSR_MSTATUS: return h.mstatus;
     case C.CSR_MSTATUSH: return h.mstatush;
@@ -127,14 +127,14 @@ export function csrRead(h: Hart, csr: number): number {
 /** S CSRs read in VS-mode: the VS CSRs stand in for them. */
 function readVirtualSupervisor(h: Hart, csr: number): number {
   switch (csr) {
-    case C.CSR_SSTATUS: return csrReadAs(h, C.CSR_VSSTATUS);
-    case C.CSR_SIE: return csrReadAs(h, C.CSR_VSIE);
+    case C.CSR_SSTATUS: return h.vsstatus;
+    case C.CSR_SIE: return readVsie(h);
     case C.CSR_STVEC: return h.vstvec;
     case C.CSR_SSCRATCH: return h.vsscratch;
     case C.CSR_SEPC: return h.vsepc;
     case C.CSR_SCAUSE: return h.vscause;
     case C.CSR_STVAL: return h.vstval;
-    case C.CSR_SIP: return csrReadAs(h, C.CSR_VSIP);
+    case C.CSR_SIP: return readVsip(h);
     case C.CSR_SATP:
       if (h.hstatus & C.HSTATUS_VTVM) return h.virtualInstructionCsr();
       return h.vsatp;
@@ -144,13 +144,29 @@ function readVirtualSupervisor(h: Hart, csr: number): number {
   return h.illegalCsr();
 }
 
-/** Reads a VS CSR without the access check (the caller already did it for the S CSR it stands for). */
-function csrReadAs(h: Hart, csr: number): number {
-  switch (csr) {
-    case C.CSR_VSSTATUS: return h.vsstatus;
-    case C.CSR_VSIE: return (h.mie & h.hideleg & C.MIP_VS_MASK) >>> 1;
-    default: return (h.readMip() & h.hideleg & C.MIP_VS_MASK) >>> 1; // vsip
-  }
+/** vsie: the VS-level bits of mie that hideleg delegates, shifted down to the S-level positions. */
+function readVsie(h: Hart): number {
+  return (h.mie & h.hideleg & C.MIP_VS_MASK) >>> 1;
+}
+
+/** vsip: the same view of the pending VS-level interrupts. */
+function readVsip(h: Hart): number {
+  return (h.readMip() & h.hideleg & C.MIP_VS_MASK) >>> 1;
+}
+
+function writeVsie(h: Hart, value: number): void {
+  const writable = h.hideleg & C.MIP_VS_MASK;
+  h.mie = (h.mie & ~writable) | ((value << 1) & writable);
+}
+
+/** Only vsip.SSIP is writable (it is hvip.VSSIP), and only when delegated. */
+function writeVsip(h: Hart, value: number): void {
+  if (h.hideleg & VSSIP) h.hvip = (h.hvip & ~VSSIP) | ((value << 1) & VSSIP);
+}
+
+/** mstatus.TVM: HS-mode may not touch satp, hgatp or HFENCE.GVMA. */
+function trapsVirtualMemory(h: Hart): boolean {
+  return h.priv === C.PRV_S && !h.virt && (h.mstatus & C.MSTATUS_TVM) !== 0;
 }
 
 /** Unimplemented performance monitors are legal as read-only zero (WARL). */
@@ -222,17 +238,13 @@ export function csrWrite(h: Hart, csr: number, value: number): void {
     case C.CSR_SCAUSE: h.scause = value; return;
     case C.CSR_STVAL: h.stval = value; return;
     case C.CSR_SATP:
-      if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM)) return void h.illegalCsr();
+      if (trapsVirtualMemory(h)) return void h.illegalCsr();
       h.satp = value;
       h.flushTlb();
       return;
     case C.CSR_VSSTATUS: return writeVsstatus(h, value);
-    case C.CSR_VSIE: {
-      const writable = h.hideleg & C.MIP_VS_MASK;
-      h.mie = (h.mie & ~writable) | ((value << 1) & writable);
-      return;
-    }
-    case C.CSR_VSIP: if (h.hideleg & VSSIP) h.hvip = (h.hvip & ~VSSIP) | ((value << 1) & VSSIP); return;
+    case C.CSR_VSIE: return writeVsie(h, value);
+    case C.CSR_VSIP: return writeVsip(h, value);
     case C.CSR_VSTVEC: if ((value & 3) < 2) h.vstvec = value; return;
     case C.CSR_VSSCRATCH: h.vsscratch = value; return;
     case C.CSR_VSEPC: h.vsepc = value & ~1; return;
@@ -254,7 +266,7 @@ export function csrWrite(h: Hart, csr: number, value: number): void {
     case C.CSR_HTIMEDELTA: h.htimedeltaLow = value; return;
     case C.CSR_HTIMEDELTAH: h.htimedeltaHigh = value; return;
     case C.CSR_HGATP:
-      if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM)) return void h.illegalCsr();
+      if (trapsVirtualMemory(h)) return void h.illegalCsr();
       // No flush: TLB entries are tagged with the VMID, and a change of
       // mappings for a VMID takes an HFENCE.GVMA, as the specification says.
       h.hgatp = value & HGATP_WRITABLE;
@@ -300,8 +312,8 @@ export function csrWrite(h: Hart, csr: number, value: number): void {
 function writeVirtualSupervisor(h: Hart, csr: number, value: number): void {
   switch (csr) {
     case C.CSR_SSTATUS: return writeVsstatus(h, value);
-    case C.CSR_SIE: return csrWriteAs(h, C.CSR_VSIE, value);
-    case C.CSR_SIP: return csrWriteAs(h, C.CSR_VSIP, value);
+    case C.CSR_SIE: return writeVsie(h, value);
+    case C.CSR_SIP: return writeVsip(h, value);
     case C.CSR_STVEC: if ((value & 3) < 2) h.vstvec = value; return;
     case C.CSR_SSCRATCH: h.vsscratch = value; return;
     case C.CSR_SEPC: h.vsepc = value & ~1; return;
@@ -316,15 +328,6 @@ function writeVirtualSupervisor(h: Hart, csr: number, value: number): void {
     case C.CSR_SENVCFG: h.senvcfg = value & ENVCFG_FIOM; return;
   }
   h.illegalCsr();
-}
-
-function csrWriteAs(h: Hart, csr: number, value: number): void {
-  if (csr === C.CSR_VSIE) {
-    const writable = h.hideleg & C.MIP_VS_MASK;
-    h.mie = (h.mie & ~writable) | ((value << 1) & writable);
-  } else if (h.hideleg & VSSIP) {
-    h.hvip = (h.hvip & ~VSSIP) | ((value << 1) & VSSIP);
-  }
 }
 
 function writeMstatus(h: Hart, value: number): void {
