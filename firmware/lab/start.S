@@ -1,52 +1,13 @@
 /*
- * start.S: where every hart of the lab's images begins (a0 = hartid,
- * a1 = the device tree). Each hart gets a stack; hart 0 clears .bss while
- * the others wait; then every hart enters lab_main(hartid, dtb) with
- * machine-mode traps going to trap_entry.
+ * start.S: where every hart of the lab's images begins: every hart enters
+ * lab_main(hartid, dtb) with machine-mode traps going to trap_entry.
  */
+#define START_MAIN        lab_main
+#define STACK_SHIFT       14    /* 16 KiB stack per hart */
+#define START_TRAP_VECTOR trap_entry
+#include "start-harts.h"
 
-#define HART_MAX    16          /* harts that get a stack */
-#define STACK_SHIFT 14          /* 16 KiB stack per hart */
-
-  .section .text.init
-  .globl _start
-_start:
-  li t0, HART_MAX               /* a hart without a stack just sleeps */
-  bgeu a0, t0, park
-  la sp, stack_top
-  slli t0, a0, STACK_SHIFT
-  sub sp, sp, t0
-  la t0, trap_entry
-  csrw mtvec, t0
-  bnez a0, wait_for_bss
-
-  la t0, __bss_start            /* hart 0: clear .bss, then let the others go */
-  la t1, __bss_end
-1:
-  bgeu t0, t1, 2f
-  sw zero, 0(t0)
-  addi t0, t0, 4
-  j 1b
-2:
-  fence rw, rw
-  la t0, bss_ready
-  li t1, 1
-  sw t1, 0(t0)
-  j enter
-
-wait_for_bss:                   /* bss_ready lives in .data: never cleared */
-  la t0, bss_ready
-1:
-  lw t1, 0(t0)
-  beqz t1, 1b
-  fence rw, rw
-
-enter:
-  call lab_main
-park:
-  wfi
-  j park
-
+  .text
 /*
  * Machine-mode trap entry: saves the registers a C function may clobber,
  * calls trap_handler(mcause, mepc), restores them and returns.
@@ -91,13 +52,3 @@ trap_entry:
   lw t6, 60(sp)
   addi sp, sp, 64
   mret
-
-  .data
-  .align 2
-bss_ready:
-  .word 0
-
-  .bss
-  .align 4
-  .space HART_MAX << STACK_SHIFT
-stack_top:
