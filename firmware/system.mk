@@ -8,6 +8,10 @@
 #   hyperlab.elf  both in one image (the kernel's bytes in the firmware's
 #                 .payload section at 0x80400000): what `hyperlab run` and
 #                 the web app boot
+#   hv.elf        the hypervisor (hv/), HS-mode, at 0x80400000, carrying
+#                 kernel.elf byte for byte for its built-in domains: QEMU
+#                 boots it with -bios sbi.elf -kernel hv.elf
+#   hypervisor.elf  the SBI firmware with hv.elf as its payload, in one image
 #
 # The initramfs (include/abi.h) packs $(USER_PROGS): user/user.mk adds the
 # user programs; kernel/ktest/ adds the kernel's own test program.
@@ -29,7 +33,11 @@ KERNEL_HEADERS := $(wildcard kernel/*.h) include/sbi.h include/syscall.h include
 KTEST_ELF    := $(SYS_BUILD)/ktest/ktest.elf
 USER_PROGS   += $(SYS_BUILD)/ktest/ktest
 
-SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf
+HV_SRCS      := hv/entry.S $(filter-out hv/entry.S,$(wildcard hv/*.c hv/*.S))
+HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h $(LIB_HEADERS)
+
+SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
+                 $(OUT)/hv.elf $(OUT)/hypervisor.elf
 
 $(OUT)/sbi.elf: $(SBI_SRCS) $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld
 	@mkdir -p $(dir $@)
@@ -57,6 +65,23 @@ $(OUT)/hyperlab.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sb
 	$(CROSS)nm --defined-only $(OUT)/kernel.elf | \
 	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/kernel-symbols.args
 	$(OBJCOPY) @$(SYS_BUILD)/kernel-symbols.args $@
+
+$(OUT)/hv.elf: $(HV_SRCS) $(LIB_SRCS) $(HV_HEADERS) hv/hv.ld $(OUT)/kernel.elf
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -I hv -DHV_KERNEL_ELF='"$(OUT)/kernel.elf"' -T hv/hv.ld $(SYS_LDFLAGS) \
+	    -o $@ $(HV_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+
+$(SYS_BUILD)/hv.bin: $(OUT)/hv.elf
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) -O binary $< $@
+
+$(OUT)/hypervisor.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld $(SYS_BUILD)/hv.bin $(OUT)/hv.elf
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -DPAYLOAD_BIN='"$(SYS_BUILD)/hv.bin"' -T sbi/sbi.ld $(SYS_LDFLAGS) \
+	    -o $@ $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SYS_LIBGCC)
+	$(CROSS)nm --defined-only $(OUT)/hv.elf | \
+	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/hv-symbols.args
+	$(OBJCOPY) @$(SYS_BUILD)/hv-symbols.args $@
 
 # The kernel's test program: system calls given bad pointers, faults of
 # every kind, running out of memory and of process slots.

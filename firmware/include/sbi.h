@@ -90,6 +90,9 @@
 /* What the HyperLab SBI firmware says about itself (BASE). The
  * implementation ID is HyperLab's own, not one from the SBI registry. */
 #define SBI_IMPL_ID_HYPERLAB        0x48594c42   /* "HYLB" */
+/* What HyperLab's hypervisor (firmware/hv) says to its guests: the SBI a
+ * guest kernel sees is the hypervisor's, not the firmware's. */
+#define SBI_IMPL_ID_HYPERLAB_HV     0x48594c48   /* "HYLH" */
 #define SBI_IMPL_VERSION_HYPERLAB   0x00000001   /* 0.1: major << 16 | minor */
 
 #endif

@@ -57,6 +57,8 @@ static const char *impl_name(uint32_t id)
     };
     if (id == SBI_IMPL_ID_HYPERLAB)
         return "HyperLab SBI";
+    if (id == SBI_IMPL_ID_HYPERLAB_HV)
+        return "HyperLab hypervisor";
     return id < ARRAY_SIZE(names) && names[id] ? names[id] : "unknown SBI";
 }
 

@@ -1,0 +1,330 @@
+/*
+ * domain.c: domains, from boot to the end. The boot domains come from
+ * /chosen in the binding Xen uses on Arm for dom0less boot: a
+ * "multiboot,kernel" module directly under /chosen is domain 0's kernel;
+ * each "xen,domain" node (memory in KiB, cpus, and its own
+ * "multiboot,kernel" module) is a DomU built at boot. What /chosen leaves
+ * out, the built-in default fills in: domain 0 and, when no DomU is
+ * named, guest1 and guest2, each the native kernel (hv_kernel_image).
+ *
+ * Building a domain gives it frames and a G-stage table, loads its
+ * kernel, writes its device tree at the top of its RAM and starts vCPU 0
+ * at the kernel's entry (a0 = 0, a1 = the tree), as a boot ROM starts a
+ * hart. A domain that shuts down leaves its pCPUs first; the last of its
+ * vCPUs to leave finishes the shutdown: power off destroys it (frames
+ * scrubbed, back to the pool), reboot builds it again from its kernel,
+ * and a crash keeps it for inspection. Domain 0 powering off powers the
+ * machine off, as in Xen.
+ */
+#include <stdarg.h>
+#include "hv.h"
+#include "fdt.h"
+#include "string.h"
+#include "sbi.h"
+#include "format.h"
+
+struct domain domains[NDOMAIN];
+static struct spinlock build_lock;      /* one build at a time (the tree buffer is shared) */
+static uint8_t tree[GUEST_FDT_MAX];
+static uint32_t epochs[NDOMAIN];         /* per VMID, across rebuilds */
+static uint32_t builds[NDOMAIN];
+
+static const char *const state_names[] = {
+    [DOMAIN_FREE] = "free", [DOMAIN_RUNNING] = "running",
+    [DOMAIN_SHUTDOWN] = "shutting down", [DOMAIN_CRASHED] = "crashed",
+};
+
+const char *domain_state_name(const struct domain *d)
+{
+    return state_names[d->state];
+}
+
+/* ---- building ---- */
+
+/* Why a build failed, for the log. */
+static int build_error(struct domain *d, const char *why)
+{
+    hv_printk("d%d (%s): not built: %s\n", d->id, d->config.name, why);
+    p2m_destroy(d);
+    d->state = DOMAIN_FREE;
+    return -1;
+}
+
+/* Writes the domain's device tree 2 MiB-aligned below the top of its RAM, above its kernel. */
+static int place_device_tree(struct domain *d)
+{
+    int size = dtb_build_guest(d, tree, sizeof tree);
+    if (size < 0)
+        return build_error(d, "its device tree does not fit the hypervisor's buffer");
+    uint32_t top = GUEST_RAM_BASE + d->memory_bytes;
+    if (top > GUEST_FDT_LIMIT || top < GUEST_RAM_BASE)
+        top = GUEST_FDT_LIMIT;
+    uint32_t at = ROUND_DOWN(top - (uint32_t)size, GUEST_FDT_ALIGN);
+    if (at < d->kernel_end || at < GUEST_RAM_BASE)
+        return build_error(d, "no room for its device tree above the kernel");
+    guest_copy_to(d, at, tree, (uint32_t)size);
+    d->dtb_gpa = at;
+    return 0;
+}
+
+static int build_locked(struct domain *d, int id, const struct domain_config *config)
+{
+    memset(d, 0, sizeof *d);
+    d->id = id;
+    d->config = *config;
+    d->vmid = (uint32_t)id;
+    d->vmid_epoch = ++epochs[id];
+    d->builds = ++builds[id];
+    d->weight = config->weight ? config->weight : DEFAULT_WEIGHT;
+    d->cap = config->cap;
+    d->nvcpus = config->vcpus;
+    d->memory_bytes = config->memory_mib << 20;
+    if (d->nvcpus < 1 || d->nvcpus > MAX_VCPUS)
+        return build_error(d, "it asks for more vCPUs than a domain may have (8)");
+    if (config->memory_mib < MIN_DOMAIN_MIB)
+        return build_error(d, "less than 8 MiB of memory (its kernel starts 4 MiB in)");
+    if (p2m_create(d) < 0 || p2m_populate(d, d->memory_bytes) < 0)
+        return build_error(d, "not enough free memory");
+    const char *why = 0;
+    if (kernel_load(d, config->kernel, config->kernel_size, &d->entry, &why) < 0)
+        return build_error(d, why);
+    if (place_device_tree(d) < 0)
+        return -1;
+    d->created_at = time_now();
+    d->time_offset = 0 - d->created_at;     /* guest time starts at 0 (htimedelta) */
+    console_attach(d);
+    vuart_init(d);
+    vplic_init(d);
+    for (int i = 0; i < d->nvcpus; i++)
+        vcpu_init(&d->vcpus[i], d, i);
+    d->state = DOMAIN_RUNNING;
+    spin_lock(&sched_lock);
+    vcpu_start(&d->vcpus[0], d->entry, 0, d->dtb_gpa);
+    spin_unlock(&sched_lock);
+    return 0;
+}
+
+/* Builds domain `id` from `config` and starts it. The domain, or 0 (the log says why). */
+struct domain *domain_build(int id, const struct domain_config *config)
+{
+    spin_lock(&build_lock);
+    struct domain *d = &domains[id];
+    int error = build_locked(d, id, config);
+    spin_unlock(&build_lock);
+    return error ? 0 : d;
+}
+
+/* ---- the boot domains ---- */
+
+/* The kernel module node directly under `parent`, or -1. */
+static int kernel_module(const struct fdt *fdt, int parent)
+{
+    for (int node = fdt_next_child(fdt, parent, -1); node >= 0; node = fdt_next_child(fdt, parent, node))
+        if (fdt_is_compatible(fdt, node, "multiboot,kernel"))
+            return node;
+    return -1;
+}
+
+/*
+ * Fills in the kernel and bootargs of `config` from a module node; the
+ * module's RAM is reserved for good (a reboot loads it again). 0, or -1
+ * if the node does not name RAM.
+ */
+static int read_module(const struct fdt *fdt, int node, struct domain_config *config)
+{
+    uint32_t address, size;
+    if (fdt_reg(fdt, node, 0, &address, &size) < 0 || size == 0 || address < host.ram_base ||
+        address - host.ram_base >= host.ram_size || size > host.ram_size - (address - host.ram_base))
+        return -1;
+    mm_reserve(address, size);
+    config->kernel = (const uint8_t *)(uintptr_t)address;
+    config->kernel_size = size;
+    const char *bootargs = fdt_prop(fdt, node, "bootargs", 0);
+    if (bootargs)
+        strlcpy(config->bootargs, bootargs, sizeof config->bootargs);
+    return 0;
+}
+
+static void builtin_config(struct domain_config *config, const char *name)
+{
+    memset(config, 0, sizeof *config);
+    strlcpy(config->name, name, sizeof config->name);
+    config->kernel = hv_kernel_image;
+    config->kernel_size = (uint32_t)(hv_kernel_image_end - hv_kernel_image);
+    config->vcpus = 1;
+}
+
+/* A DomU's settings from its "xen,domain" node. 0, or -1 (logged) if unusable. */
+static int read_domu(const struct fdt *fdt, int node, struct domain_config *config)
+{
+    memset(config, 0, sizeof *config);
+    strlcpy(config->name, fdt->nodes[node].name, sizeof config->name);
+    int length;
+    const uint8_t *memory = fdt_prop(fdt, node, "memory", &length);
+    if (memory && length == 8)
+        config->memory_mib = fdt_cell(memory + 4) / 1024;    /* a 64-bit count of KiB */
+    config->vcpus = (int)fdt_prop_u32(fdt, node, "cpus", 1);
+    config->weight = fdt_prop_u32(fdt, node, "hyperlab,weight", 0);
+    config->cap = fdt_prop_u32(fdt, node, "hyperlab,cap", 0);
+    int module = kernel_module(fdt, node);
+    if (module < 0 || read_module(fdt, module, config) < 0) {
+        hv_printk("%s: not built: its node has no kernel module in RAM\n", config->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Gives every domain without a memory size an equal part of what is free, DEFAULT_DOMAIN_MIB at most. */
+static void size_memory(struct domain_config *configs, int count)
+{
+    uint32_t free_mib = mm_free_frames() / (0x100000 / FRAME_SIZE);
+    uint32_t overhead_mib = 1 + (uint32_t)count / 2;    /* G-stage tables and such */
+    uint32_t given = 0, unsized = 0;
+    for (int i = 0; i < count; i++) {
+        if (configs[i].memory_mib)
+            given += configs[i].memory_mib;
+        else
+            unsized++;
+    }
+    if (unsized == 0)
+        return;
+    uint32_t left = free_mib > given + overhead_mib ? free_mib - given - overhead_mib : 0;
+    uint32_t each = left / unsized / 4 * 4;
+    if (each > DEFAULT_DOMAIN_MIB)
+        each = DEFAULT_DOMAIN_MIB;
+    for (int i = 0; i < count; i++)
+        if (!configs[i].memory_mib)
+            configs[i].memory_mib = each;
+}
+
+static void log_domain(const struct domain *d)
+{
+    hv_printk("d%d (%s): HVM, %d vCPU%s, %u MiB, weight %u%s, kernel %u bytes, console %s%d\n", d->id,
+              d->config.name, d->nvcpus, d->nvcpus > 1 ? "s" : "", (unsigned)(d->memory_bytes >> 20),
+              (unsigned)d->weight, d->cap ? ", capped" : "", (unsigned)d->config.kernel_size,
+              d->console_uart >= 0 ? "UART" : "UART0 as d", d->console_uart >= 0 ? d->console_uart : d->id);
+}
+
+/* Reads /chosen, fills in the built-in default, and builds every boot domain. */
+void domains_boot(void)
+{
+    static struct domain_config configs[NDOMAIN];
+    const struct fdt *fdt = host_fdt();
+    int chosen = fdt_path(fdt, "/chosen");
+    int count = 1;
+    builtin_config(&configs[0], "Domain-0");
+    int dom0 = chosen >= 0 ? kernel_module(fdt, chosen) : -1;
+    if (dom0 >= 0 && read_module(fdt, dom0, &configs[0]) < 0)
+        panic("domain 0's kernel module is not in RAM");
+    for (int node = fdt_next_child(fdt, chosen, -1); chosen >= 0 && node >= 0 && count < NDOMAIN;
+         node = fdt_next_child(fdt, chosen, node))
+        if (fdt_is_compatible(fdt, node, "xen,domain") && read_domu(fdt, node, &configs[count]) == 0)
+            count++;
+    if (count == 1) {
+        builtin_config(&configs[count++], "guest1");
+        builtin_config(&configs[count++], "guest2");
+    }
+    size_memory(configs, count);
+    for (int id = 0; id < count; id++) {
+        struct domain *d = domain_build(id, &configs[id]);
+        if (d)
+            log_domain(d);
+        else if (id == 0)
+            panic("domain 0 could not be built");
+    }
+    hv_printk("%u MiB of RAM left free; Ctrl-A three times on UART0 for the debug keys\n",
+              (unsigned)(mm_free_frames() / (0x100000 / FRAME_SIZE)));
+}
+
+/* ---- the end of a domain ---- */
+
+/*
+ * Starts domain d's shutdown with a Xen SHUTDOWN_* code: no vCPU of it
+ * runs again; those on a pCPU leave at their pCPU's next schedule (an IPI
+ * makes it soon); the last to leave finishes the shutdown.
+ */
+void domain_shutdown(struct domain *d, int code)
+{
+    int finish_now;
+    spin_lock(&sched_lock);
+    if (d->state != DOMAIN_RUNNING) {
+        spin_unlock(&sched_lock);
+        return;
+    }
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_code = code;
+    for (int i = 0; i < d->nvcpus; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        timer_stop(&v->timer);
+        if (v->state == VCPU_RUNNING)
+            pcpu_raise_softirq(&pcpus[v->processor], SOFTIRQ_SCHEDULE);
+        else if (v->state != VCPU_OFFLINE) {
+            sched_remove(v);
+            v->state = VCPU_OFFLINE;
+        }
+    }
+    finish_now = d->on_cpu == 0;
+    spin_unlock(&sched_lock);
+    if (finish_now)
+        domain_vcpu_left(d);
+}
+
+/* v's domain did what it may not: report it and crash the domain, touching nothing else. */
+void domain_crash(struct vcpu *v, const char *fmt, ...)
+{
+    char why[160];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(why, sizeof why, fmt, args);
+    va_end(args);
+    hv_printk("d%dv%d (%s): %s: domain crashed\n", v->domain->id, v->id, v->domain->config.name, why);
+    domain_shutdown(v->domain, SHUTDOWN_crash);
+}
+
+/* Domain 0 ends: the machine does the same. */
+static void dom0_finished(const struct domain *d)
+{
+    if (d->shutdown_code == SHUTDOWN_reboot) {
+        hv_printk("d0 (%s) rebooted: rebooting the machine\n", d->config.name);
+        sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
+    }
+    int crashed = d->shutdown_code == SHUTDOWN_crash;
+    hv_printk("d0 (%s) %s: powering the machine off\n", d->config.name, crashed ? "crashed" : "powered off");
+    sbi_system_reset(SBI_SRST_SHUTDOWN, crashed ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+}
+
+/* The last vCPU of a shutting-down domain has left its pCPU: finish what the shutdown asked for. */
+void domain_vcpu_left(struct domain *d)
+{
+    for (int i = 0; i < d->nvcpus; i++)
+        timer_stop(&d->vcpus[i].timer);
+    if (d->id == 0)
+        dom0_finished(d);
+    switch (d->shutdown_code) {
+    case SHUTDOWN_crash:
+        d->state = DOMAIN_CRASHED;
+        hv_printk("d%d (%s) is kept for inspection: its memory stays allocated\n", d->id, d->config.name);
+        break;
+    case SHUTDOWN_reboot: {
+        struct domain_config config = d->config;
+        hv_printk("d%d (%s) rebooted: building it again from its kernel\n", d->id, d->config.name);
+        p2m_destroy(d);
+        d->state = DOMAIN_FREE;
+        if (domain_build(d->id, &config))
+            log_domain(d);
+        break;
+    }
+    default:
+        p2m_destroy(d);
+        d->state = DOMAIN_FREE;
+        hv_printk("d%d (%s) powered off: destroyed, its memory scrubbed and freed\n", d->id, d->config.name);
+    }
+}
+
+int domain_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < NDOMAIN; i++)
+        n += domains[i].state != DOMAIN_FREE;
+    return n;
+}

@@ -1,0 +1,513 @@
+/*
+ * hv.h: the hypervisor's shared types and each subsystem's entry points,
+ * grouped by the file that defines them. The memory maps and limits are in
+ * params.h.
+ *
+ * Words that matter throughout:
+ *   pCPU    a hart of the machine, as the hypervisor runs on it (struct pcpu)
+ *   domain  a virtual machine: memory, vCPUs, a virtual board (struct domain)
+ *   vCPU    a virtual hart of a domain, run on some pCPU (struct vcpu)
+ *   exit    a trap from the guest (V=1) into the hypervisor (V=0)
+ *
+ * Concurrency: the hypervisor runs with sstatus.SIE clear, always, so no
+ * interrupt ever preempts hypervisor code; a pCPU takes its interrupts as
+ * exits from the guest or by polling sip while idle. Shared state is
+ * guarded by spinlocks. sched_lock (sched_credit.c) guards every vCPU's
+ * state and processor, every run queue and each domain's on_cpu count;
+ * locks taken inside it: a pCPU's timers, a device's, the console's.
+ */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "params.h"
+#include "riscv.h"
+
+struct domain;
+struct vcpu;
+struct pcpu;
+
+/* ---- the hypervisor extension's CSR fields (privileged specification, chapter 9) ---- */
+
+#define HSTATUS_GVA   0x00000040u
+#define HSTATUS_SPV   0x00000080u   /* the trap came from V=1; sret returns to V=1 */
+#define HSTATUS_SPVP  0x00000100u   /* the guest's privilege for HLV/HSV: 1 = VS */
+#define HSTATUS_VTW   0x00200000u   /* WFI in VS-mode traps (virtual instruction) */
+#define HVIP_VSSIP    MIP_VSSIP
+#define HVIP_VSTIP    MIP_VSTIP
+#define HVIP_VSEIP    MIP_VSEIP
+#define HVIP_ALL      (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)
+#define VSIE_SSIE     0x002u        /* vsie as the guest sees it (sie bits) */
+#define VSIE_STIE     0x020u
+#define VSIE_SEIE     0x200u
+#define INSN_WFI      0x10500073u
+
+/* The hypervisor's fences, from C: GCC's own .attribute arch would hide 'h' from the assembler. */
+static inline void hfence_vvma_all(void)
+{
+    __asm__ volatile(".option push\n.option arch, +h\nhfence.vvma zero, zero\n.option pop" ::: "memory");
+}
+
+static inline void hfence_gvma_vmid(uint32_t vmid)
+{
+    __asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, %0\n.option pop" :: "r"(vmid) : "memory");
+}
+
+/* Exceptions the guest handles itself (hedeleg): the ones a bare hart would give its kernel. */
+#define HEDELEG_GUEST ((1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_ILLEGAL_INSTRUCTION) |   \
+                       (1u << CAUSE_BREAKPOINT) | (1u << CAUSE_MISALIGNED_LOAD) |               \
+                       (1u << CAUSE_MISALIGNED_STORE) | (1u << CAUSE_USER_ECALL) |              \
+                       (1u << CAUSE_FETCH_PAGE_FAULT) | (1u << CAUSE_LOAD_PAGE_FAULT) |         \
+                       (1u << CAUSE_STORE_PAGE_FAULT))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ROUND_UP(x, a)   (((x) + (a) - 1) & ~((uint32_t)(a) - 1))
+#define ROUND_DOWN(x, a) ((x) & ~((uint32_t)(a) - 1))
+
+/* ---- spinlocks (lock.h style, inline) ---- */
+
+struct spinlock {
+    volatile uint32_t locked;
+};
+
+static inline void spin_lock(struct spinlock *lock)
+{
+    while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+            ;
+}
+
+static inline void spin_unlock(struct spinlock *lock)
+{
+    __atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- intrusive doubly linked lists (run queues) ---- */
+
+struct list {
+    struct list *next, *prev;
+};
+
+static inline void list_init(struct list *head) { head->next = head->prev = head; }
+static inline int list_empty(const struct list *head) { return head->next == head; }
+static inline int list_linked(const struct list *node) { return node->next != 0 && node->next != node; }
+
+/* Puts `node` just before `at` (at the tail when `at` is the head). */
+static inline void list_insert_before(struct list *at, struct list *node)
+{
+    node->prev = at->prev;
+    node->next = at;
+    at->prev->next = node;
+    at->prev = node;
+}
+
+static inline void list_remove(struct list *node)
+{
+    node->prev->next = node->next;
+    node->next->prev = node->prev;
+    node->next = node->prev = node;
+}
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- time ---- */
+
+/* The time CSR: timebase ticks since power-on. */
+static inline uint64_t time_now(void)
+{
+    uint32_t high, low;
+    do {
+        high = csr_read(timeh);
+        low = csr_read(time);
+    } while (high != csr_read(timeh));
+    return (uint64_t)high << 32 | low;
+}
+
+/* A software timer: fn(data) runs on the pCPU it is armed on, once `deadline` passes. */
+struct timer {
+    uint64_t deadline;
+    void (*fn)(void *data);
+    void *data;
+    struct timer *next;
+    int pcpu;                       /* the queue it is on, -1 if none */
+};
+
+/* ---- host board, as the machine's device tree describes it (main.c) ---- */
+
+struct host_uart {
+    uint32_t base;
+    uint32_t irq;
+    int present;
+};
+
+struct host {
+    const void *dtb;
+    uint32_t dtb_size;
+    uint32_t ram_base, ram_size;
+    uint32_t timebase_hz;
+    int npcpus;
+    uint32_t hartids[NPCPU];
+    int plic_context[NPCPU];        /* S-mode context of each pCPU, -1 if none */
+    uint32_t plic_base, plic_size;
+    struct host_uart uart[NUART];   /* UART0 is the console (stdout-path) */
+    char isa[64];                   /* riscv,isa of the harts */
+};
+extern struct host host;
+struct fdt;
+const struct fdt *host_fdt(void);
+void hv_main(uint32_t hartid, const void *dtb) __attribute__((noreturn));
+void secondary_main(struct pcpu *p) __attribute__((noreturn));
+
+/* ---- frames (mm.c) ---- */
+
+#define FRAME_SIZE          4096u
+#define FRAME_SHIFT         12
+#define MEGAPAGE            0x400000u
+#define FRAMES_PER_MEGAPAGE (MEGAPAGE / FRAME_SIZE)
+#define OWNER_FREE          0xff    /* in the free pool */
+#define OWNER_HYPERVISOR    0xfe    /* the hypervisor's own: image, tables, frame table */
+#define OWNER_RESERVED      0xfd    /* firmware, boot modules, the device tree */
+#define OWNER_HEAP          0xfc    /* the hypervisor's, allocated: G-stage tables */
+
+void mm_init(uint32_t hv_end);
+void mm_reserve(uint32_t start, uint32_t size);
+uint32_t mm_alloc(int owner, uint32_t frames, uint32_t align);
+void mm_free(uint32_t address, uint32_t frames);
+uint32_t mm_alloc_megapage(int owner);
+int mm_owner(uint32_t address);
+uint32_t mm_free_frames(void);
+uint32_t mm_total_frames(void);
+
+/* ---- the G-stage (p2m.c) ---- */
+
+int p2m_create(struct domain *d);
+int p2m_populate(struct domain *d, uint32_t memory_bytes);
+void p2m_destroy(struct domain *d);
+uint32_t p2m_lookup(const struct domain *d, uint32_t gpa);
+int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
+int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
+int guest_zero(struct domain *d, uint32_t gpa, uint32_t size);
+
+/* ---- statistics ---- */
+
+#define EXIT_SLOTS   48             /* exceptions 0..31, then interrupts 32 + n */
+enum sbi_slot {
+    SBI_SLOT_BASE, SBI_SLOT_TIME, SBI_SLOT_IPI, SBI_SLOT_RFENCE, SBI_SLOT_HSM, SBI_SLOT_SRST,
+    SBI_SLOT_DBCN, SBI_SLOT_LEGACY, SBI_SLOT_OTHER, SBI_SLOTS
+};
+
+struct vcpu_stats {
+    uint32_t exits[EXIT_SLOTS];     /* by cause slot */
+    uint32_t sbi[SBI_SLOTS];        /* SBI calls by extension */
+    uint32_t mmio_uart, mmio_plic;  /* emulated device accesses */
+    uint32_t wfi;                   /* WFIs that blocked */
+    uint64_t time_run;              /* timebase ticks on a pCPU (guest and hypervisor) */
+    uint64_t time_hv;               /* of those, in the hypervisor handling its exits */
+};
+
+/* ---- emulated devices (vuart.c, vplic.c) ---- */
+
+struct vuart {
+    struct spinlock lock;
+    uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+    uint8_t thr_interrupt;          /* THR-empty interrupt pending (cleared by IIR read, THR write) */
+    uint8_t rx[VUART_RX_BUFFER];
+    uint32_t rx_read, rx_written;   /* free-running */
+};
+
+#define PLIC_SOURCE_IDS (GUEST_PLIC_SOURCES + 1)   /* ids 1..GUEST_PLIC_SOURCES; 0 means none */
+#define PLIC_WORDS ((PLIC_SOURCE_IDS + 31) / 32)
+
+struct vplic {
+    struct spinlock lock;
+    uint8_t priority[PLIC_SOURCE_IDS];
+    uint32_t level[PLIC_WORDS];     /* source lines as the devices drive them */
+    uint32_t pending[PLIC_WORDS];
+    uint32_t claimed[PLIC_WORDS];   /* claimed, not yet completed */
+    uint32_t enable[MAX_VCPUS][PLIC_WORDS];
+    uint32_t threshold[MAX_VCPUS];
+    int contexts;                   /* one per vCPU */
+};
+
+/* ---- vCPUs and domains (vcpu.c, domain.c) ---- */
+
+/* Saved guest registers: the layout entry.S reads and writes. */
+struct guest_regs {
+    uint32_t x[32];                 /* x[0] unused */
+    uint32_t pc;                    /* sepc */
+    uint32_t sstatus;               /* at the exit: SPP tells VS (1) from VU (0) */
+    uint32_t hstatus;               /* at the exit: SPVP, GVA */
+};
+#define REGS_PC      128
+#define REGS_SSTATUS 132
+#define REGS_HSTATUS 136
+
+enum vcpu_state {
+    VCPU_OFFLINE,                   /* not started (HSM), or stopped */
+    VCPU_BLOCKED,                   /* in WFI or HSM suspend: waits for an interrupt */
+    VCPU_RUNNABLE,                  /* on a run queue */
+    VCPU_RUNNING,                   /* current on a pCPU */
+};
+
+/* Credit scheduler priorities, best first (Xen's credit1: BOOST, UNDER, OVER). */
+enum sched_priority { PRIO_BOOST, PRIO_UNDER, PRIO_OVER, PRIO_NONE };
+
+struct vcpu {
+    struct guest_regs regs;         /* first: entry.S addresses it from the struct */
+    /* VS-level CSRs, saved while the vCPU is not loaded on a pCPU. */
+    uint32_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, hvip;
+    volatile uint32_t irq_raise;    /* hvip bits others asked for (VSSIP, VSTIP), merged at entry */
+    volatile uint32_t irq_external; /* the vPLIC's VSEIP level for this vCPU */
+    struct domain *domain;
+    int id;
+    volatile int state;             /* enum vcpu_state; sched_lock */
+    volatile int processor;         /* the pCPU it runs or queues on */
+    volatile int in_guest;          /* between the last entry and the next exit */
+    int suspended;                  /* blocked by HSM suspend (reports SUSPENDED) */
+    uint32_t resume_address, resume_opaque;  /* HSM: where a start or non-retentive suspend resumes */
+    int resume_pending;
+    struct timer timer;             /* the guest's SBI timer */
+    uint64_t timer_deadline;        /* guest time; ~0 when none */
+    volatile uint32_t flush_requested, flush_done;  /* RFENCE requests, counted */
+    /* credit scheduler */
+    struct list runq;
+    int priority;
+    int32_t credit;
+    int active;                     /* takes part in credit accounting */
+    int parked;                     /* over its cap: not run until the next credits */
+    uint64_t scheduled_at;          /* when it last got a pCPU */
+    uint64_t credited_until;        /* credits are debited for time run up to here */
+    uint64_t exit_at;               /* when the current exit began */
+    struct vcpu_stats stats;
+};
+
+enum domain_state {
+    DOMAIN_FREE,                    /* this slot holds no domain */
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN,                /* on its way out: vCPUs leaving their pCPUs */
+    DOMAIN_CRASHED,                 /* kept for inspection (on_crash = preserve) */
+};
+
+/* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h). */
+#define SHUTDOWN_poweroff 0
+#define SHUTDOWN_reboot   1
+#define SHUTDOWN_crash    3
+
+/* What the board asked for, or the built-in default: enough to (re)build a domain. */
+struct domain_config {
+    char name[DOMAIN_NAME_MAX];
+    const uint8_t *kernel;
+    uint32_t kernel_size;
+    uint32_t memory_mib;            /* 0: the default */
+    int vcpus;
+    uint32_t weight, cap;
+    char bootargs[BOOTARGS_MAX];
+};
+
+struct domain {
+    int id;
+    struct domain_config config;
+    volatile int state;             /* enum domain_state */
+    int shutdown_code;
+    struct spinlock lock;
+    uint32_t memory_bytes;
+    uint32_t *gstage_root;          /* Sv32x4 root table, 16 KiB */
+    uint32_t hgatp;
+    uint32_t vmid;
+    uint32_t vmid_epoch;            /* bumped at every rebuild: pCPUs flush the VMID */
+    uint64_t time_offset;           /* htimedelta: guest time starts at 0 when built */
+    uint32_t entry, dtb_gpa;
+    uint32_t kernel_end;            /* first guest-physical byte above the loaded kernel */
+    int nvcpus;
+    struct vcpu vcpus[MAX_VCPUS];
+    volatile int on_cpu;            /* vCPUs current on some pCPU */
+    int last_vcpu_ran[NPCPU];       /* per pCPU: VS TLB entries belong to that vCPU */
+    int console_uart;               /* physical UART of its console, -1: the hypervisor console */
+    struct vuart vuart;
+    struct vplic vplic;
+    uint32_t weight, cap;
+    uint64_t created_at;
+    uint32_t builds;                /* how many times it was built (reboots + 1) */
+};
+extern struct domain domains[NDOMAIN];
+
+/* ---- pCPUs (pcpu.c) ---- */
+
+/* Per-pCPU state; tp and sscratch hold its address. Fields at fixed offsets for entry.S first. */
+struct pcpu {
+    struct vcpu *vcpu;              /* 0: the vCPU loaded for entry / exit */
+    uint32_t stack_top;             /* 4 */
+    uint32_t scratch;               /* 8: entry.S saves t0 here */
+    uint32_t fixup;                 /* 12: where a trap in the hypervisor resumes (guest access) */
+    int id;                         /* index in host.hartids */
+    uint32_t hartid;
+    volatile int online;
+    struct vcpu *current;           /* the vCPU this pCPU runs, 0 when idle */
+    struct vcpu *loaded;            /* whose VS CSRs are in the hart */
+    volatile uint32_t softirq;      /* SOFTIRQ_* asked of this pCPU */
+    struct spinlock runq_lock;
+    struct list runq;
+    int runq_length;
+    struct spinlock timer_lock;
+    struct timer *timers;           /* sorted by deadline */
+    uint64_t hw_deadline;           /* what the hart's timer is set to */
+    struct timer tick;              /* the scheduler tick, armed while a vCPU runs */
+    int ticks;                      /* since the current vCPU was scheduled */
+    uint64_t slice_end;
+    uint32_t vmid_epoch[NDOMAIN];   /* per VMID: the epoch this hart's TLB was flushed for */
+    uint64_t idle_since;
+    uint64_t idle_time;
+};
+#define PCPU_VCPU    0
+#define PCPU_STACK   4
+#define PCPU_SCRATCH 8
+#define PCPU_FIXUP   12
+
+#define SOFTIRQ_SCHEDULE 1u         /* pick the next vCPU before returning to a guest */
+
+extern struct pcpu pcpus[NPCPU];
+
+static inline struct pcpu *this_pcpu(void)
+{
+    struct pcpu *p;
+    __asm__ volatile("mv %0, tp" : "=r"(p));
+    return p;
+}
+
+void pcpu_init(struct pcpu *p, int id);
+void pcpu_raise_softirq(struct pcpu *p, uint32_t softirq);
+void pcpu_kick(int pcpu);
+void pcpu_return(void) __attribute__((noreturn));
+void pcpu_handle_interrupts(uint32_t pending);
+
+/* ---- entry.S ---- */
+
+void vcpu_resume(struct vcpu *v) __attribute__((noreturn));
+/* Reads guest memory through the guest's own translation; 0, or -1 if that faults. */
+int guest_fetch_u16(uint32_t va, uint32_t *value);  /* HLVX.HU */
+void secondary_entry(void);
+extern uint8_t hv_stacks[];
+static inline void *hv_stacks_top(int pcpu) { return hv_stacks + (pcpu + 1) * PCPU_STACK_SIZE; }
+extern uint8_t hv_kernel_image[], hv_kernel_image_end[];
+extern char _end[];
+
+/* ---- vcpu.c ---- */
+
+void vcpu_init(struct vcpu *v, struct domain *d, int id);
+void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1);
+void vcpu_load(struct pcpu *p, struct vcpu *v);
+void vcpu_unload(struct pcpu *p);
+void vcpu_enter(struct pcpu *p, struct vcpu *v) __attribute__((noreturn));
+void vcpu_raise_irq(struct vcpu *v, uint32_t hvip_bit);
+void vcpu_set_external(struct vcpu *v, int level);
+void vcpu_kick(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+int vcpu_wake_condition(const struct vcpu *v);
+void vcpu_inject_exception(struct vcpu *v, uint32_t cause, uint32_t tval);
+void vcpu_set_timer(struct vcpu *v, uint64_t guest_deadline);
+void vcpu_request_flush(struct vcpu *v);
+
+/* ---- trap.c ---- */
+
+void vcpu_exit(struct vcpu *v) __attribute__((noreturn));
+const char *exit_cause_name(int slot);
+void hv_fatal_trap(void) __attribute__((noreturn));
+
+/* ---- vsbi.c ---- */
+
+void vsbi_handle(struct vcpu *v);
+
+/* ---- mmio.c ---- */
+
+void mmio_guest_page_fault(struct vcpu *v, uint32_t cause);
+
+/* ---- vuart.c ---- */
+
+void vuart_init(struct domain *d);
+uint32_t vuart_read(struct domain *d, uint32_t offset);
+void vuart_write(struct domain *d, uint32_t offset, uint32_t value);
+int vuart_receive(struct domain *d, uint8_t byte);
+uint32_t vuart_take(struct domain *d, uint8_t *buffer, uint32_t n);
+uint32_t vuart_rx_space(struct domain *d);
+
+/* ---- vplic.c ---- */
+
+void vplic_init(struct domain *d);
+int vplic_read(struct domain *d, uint32_t offset, uint32_t *value);
+int vplic_write(struct domain *d, uint32_t offset, uint32_t value);
+void vplic_set_level(struct domain *d, uint32_t source, int level);
+
+/* ---- sched_credit.c ---- */
+
+extern struct spinlock sched_lock;
+
+enum deschedule { DESCHEDULE_PREEMPT, DESCHEDULE_BLOCK, DESCHEDULE_STOP };
+
+void sched_init_pcpu(struct pcpu *p);
+void sched_init_vcpu(struct vcpu *v);
+void sched_wake(struct vcpu *v);                 /* sched_lock held */
+void sched_remove(struct vcpu *v);               /* sched_lock held */
+struct vcpu *sched_schedule(struct pcpu *p);
+void sched_deschedule(struct pcpu *p, int how);
+void sched_tick(void *data);
+void sched_dump(void);
+
+/* ---- timer.c ---- */
+
+void timer_init(struct timer *t, void (*fn)(void *), void *data);
+void timer_set(struct timer *t, int pcpu, uint64_t deadline);
+void timer_stop(struct timer *t);
+void timer_run_expired(struct pcpu *p);
+void timer_reprogram(struct pcpu *p);
+uint64_t ms_to_ticks(uint32_t ms);
+uint32_t ticks_to_ms(uint64_t ticks);
+
+/* ---- domain.c ---- */
+
+void domains_boot(void);
+struct domain *domain_build(int id, const struct domain_config *config);
+void domain_shutdown(struct domain *d, int code);
+void domain_crash(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void domain_vcpu_left(struct domain *d);
+int domain_count(void);
+const char *domain_state_name(const struct domain *d);
+
+/* ---- loader.c ---- */
+
+int kernel_probe(const uint8_t *image, uint32_t size, const char **error);
+int kernel_load(struct domain *d, const uint8_t *image, uint32_t size, uint32_t *entry, const char **error);
+
+/* ---- dtb.c ---- */
+
+int dtb_build_guest(struct domain *d, uint8_t *buffer, uint32_t size);
+
+/* ---- console.c ---- */
+
+void console_init(void);
+void console_attach(struct domain *d);
+void console_putc_uart(int uart, char c);
+void console_guest_output(struct domain *d, uint8_t byte);
+void console_guest_input_drained(struct domain *d);
+void console_interrupt(void);
+void hv_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_printk_continue(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* ---- keys.c ---- */
+
+void keys_handle(char key);
+
+/* ---- sbi.c (calls to the SBI firmware below) ---- */
+
+struct sbiret {
+    long error;
+    long value;
+};
+struct sbiret sbi_call(uint32_t extension, uint32_t function, uint32_t a0, uint32_t a1, uint32_t a2);
+void sbi_set_timer(uint64_t when);
+void sbi_send_ipi_to(uint32_t hartid);
+int sbi_hart_start(uint32_t hartid, uint32_t address, uint32_t opaque);
+void sbi_system_reset(uint32_t type, uint32_t reason) __attribute__((noreturn));
+
+#endif

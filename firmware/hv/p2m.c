@@ -1,0 +1,186 @@
+/*
+ * p2m.c: each domain's G-stage page table (Sv32x4), the hardware's map
+ * from guest-physical to host-physical addresses, and the hypervisor's
+ * checked access to guest memory through it.
+ *
+ * A domain's RAM is mapped at GUEST_RAM_BASE and nothing else is: every
+ * other guest-physical address faults into the hypervisor (an emulated
+ * device, or a domain touching what it does not own). Each 4 MiB of guest
+ * RAM is one megapage leaf when a free, aligned 4 MiB of host RAM exists,
+ * else a second-level table of single frames. Every leaf is U (the
+ * G-stage treats all guest accesses as user accesses), RWX, with A and D
+ * set so the hardware never has to write them.
+ */
+#include "hv.h"
+#include "string.h"
+
+#define ROOT_ENTRIES   4096            /* Sv32x4: the root indexes GPA bits 33:22 */
+#define ROOT_FRAMES    4               /* 16 KiB, 16 KiB aligned */
+#define TABLE_ENTRIES  1024
+#define PTE_LEAF_RWX   (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+#define HGATP_MODE_SV32X4 0x80000000u
+#define HGATP_VMID_SHIFT  22
+
+static uint32_t make_pte(uint32_t address, uint32_t flags)
+{
+    return (address >> FRAME_SHIFT) << 10 | flags;
+}
+
+static uint32_t pte_address(uint32_t pte)
+{
+    return (pte >> 10) << FRAME_SHIFT;
+}
+
+static int pte_is_leaf(uint32_t pte)
+{
+    return (pte & (PTE_R | PTE_W | PTE_X)) != 0;
+}
+
+/* An empty root table and the domain's hgatp. 0, or -1 without memory. */
+int p2m_create(struct domain *d)
+{
+    uint32_t root = mm_alloc(OWNER_HEAP, ROOT_FRAMES, ROOT_FRAMES * FRAME_SIZE);
+    if (root == 0)
+        return -1;
+    d->gstage_root = (uint32_t *)(uintptr_t)root;
+    d->hgatp = HGATP_MODE_SV32X4 | d->vmid << HGATP_VMID_SHIFT | root >> FRAME_SHIFT;
+    return 0;
+}
+
+/* Maps `bytes` of guest RAM (at most 4 MiB) at `gpa` with single frames. */
+static int populate_frames(struct domain *d, uint32_t gpa, uint32_t bytes)
+{
+    uint32_t table = mm_alloc(OWNER_HEAP, 1, FRAME_SIZE);
+    if (table == 0)
+        return -1;
+    d->gstage_root[gpa >> 22] = make_pte(table, PTE_V);
+    uint32_t *entries = (uint32_t *)(uintptr_t)table;
+    for (uint32_t offset = 0; offset < bytes; offset += FRAME_SIZE) {
+        uint32_t frame = mm_alloc(d->id, 1, FRAME_SIZE);
+        if (frame == 0)
+            return -1;
+        entries[(offset >> FRAME_SHIFT) & (TABLE_ENTRIES - 1)] = make_pte(frame, PTE_LEAF_RWX);
+    }
+    return 0;
+}
+
+/*
+ * Gives the domain `bytes` of zeroed RAM (a multiple of 4 KiB) at
+ * GUEST_RAM_BASE. 0, or -1 when the pool runs dry (what was mapped stays,
+ * for p2m_destroy).
+ */
+int p2m_populate(struct domain *d, uint32_t bytes)
+{
+    for (uint32_t offset = 0; offset < bytes; offset += MEGAPAGE) {
+        uint32_t gpa = GUEST_RAM_BASE + offset;
+        uint32_t chunk = bytes - offset < MEGAPAGE ? bytes - offset : MEGAPAGE;
+        uint32_t megapage = chunk == MEGAPAGE ? mm_alloc_megapage(d->id) : 0;
+        if (megapage)
+            d->gstage_root[gpa >> 22] = make_pte(megapage, PTE_LEAF_RWX);
+        else if (populate_frames(d, gpa, chunk) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Scrubs and frees the domain's RAM and its tables. The domain runs nowhere. */
+void p2m_destroy(struct domain *d)
+{
+    if (d->gstage_root == 0)
+        return;
+    for (uint32_t i = 0; i < ROOT_ENTRIES; i++) {
+        uint32_t pte = d->gstage_root[i];
+        if (!(pte & PTE_V))
+            continue;
+        if (pte_is_leaf(pte)) {
+            mm_free(pte_address(pte), FRAMES_PER_MEGAPAGE);
+            continue;
+        }
+        uint32_t *entries = (uint32_t *)(uintptr_t)pte_address(pte);
+        for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
+            if (entries[j] & PTE_V)
+                mm_free(pte_address(entries[j]), 1);
+        mm_free(pte_address(pte), 1);
+    }
+    mm_free((uint32_t)(uintptr_t)d->gstage_root, ROOT_FRAMES);
+    d->gstage_root = 0;
+    d->hgatp = 0;
+}
+
+/*
+ * The host-physical address of guest-physical `gpa` (32-bit guest
+ * addresses only), or 0 if the domain has no RAM there.
+ */
+uint32_t p2m_lookup(const struct domain *d, uint32_t gpa)
+{
+    if (d->gstage_root == 0)
+        return 0;
+    uint32_t pte = d->gstage_root[gpa >> 22];
+    if (!(pte & PTE_V))
+        return 0;
+    if (pte_is_leaf(pte))
+        return pte_address(pte) + (gpa & (MEGAPAGE - 1));
+    uint32_t *entries = (uint32_t *)(uintptr_t)pte_address(pte);
+    uint32_t leaf = entries[(gpa >> FRAME_SHIFT) & (TABLE_ENTRIES - 1)];
+    return (leaf & PTE_V) ? pte_address(leaf) + (gpa & (FRAME_SIZE - 1)) : 0;
+}
+
+/*
+ * Walks [gpa, gpa + size) a frame at a time, calling step(host, offset, n)
+ * for each piece. -1 (having done nothing) if any of it is not the
+ * domain's RAM: the hypervisor never follows a guest's address blindly.
+ */
+static int guest_walk(struct domain *d, uint32_t gpa, uint32_t size,
+                      void (*step)(uint8_t *host, uint32_t offset, uint32_t n, void *context), void *context)
+{
+    if (gpa + size < gpa)
+        return -1;
+    for (uint32_t done = 0; done < size;) {
+        uint32_t n = FRAME_SIZE - ((gpa + done) & (FRAME_SIZE - 1));
+        if (n > size - done)
+            n = size - done;
+        if (p2m_lookup(d, gpa + done) == 0)
+            return -1;
+        done += n;
+    }
+    for (uint32_t done = 0; done < size;) {
+        uint32_t n = FRAME_SIZE - ((gpa + done) & (FRAME_SIZE - 1));
+        if (n > size - done)
+            n = size - done;
+        step((uint8_t *)(uintptr_t)p2m_lookup(d, gpa + done), done, n, context);
+        done += n;
+    }
+    return 0;
+}
+
+static void copy_in(uint8_t *host, uint32_t offset, uint32_t n, void *context)
+{
+    memcpy(host, (const uint8_t *)context + offset, n);
+}
+
+static void copy_out(uint8_t *host, uint32_t offset, uint32_t n, void *context)
+{
+    memcpy((uint8_t *)context + offset, host, n);
+}
+
+static void zero(uint8_t *host, uint32_t offset, uint32_t n, void *context)
+{
+    (void)offset, (void)context;
+    memset(host, 0, n);
+}
+
+/* Copies into guest-physical memory; 0, or -1 if it is not all the domain's RAM. */
+int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size)
+{
+    return guest_walk(d, gpa, size, copy_in, (void *)src);
+}
+
+int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size)
+{
+    return guest_walk(d, gpa, size, copy_out, dst);
+}
+
+int guest_zero(struct domain *d, uint32_t gpa, uint32_t size)
+{
+    return guest_walk(d, gpa, size, zero, 0);
+}

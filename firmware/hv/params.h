@@ -1,0 +1,67 @@
+/*
+ * params.h: the hypervisor's limits and fixed numbers, in one place.
+ *
+ * Host-physical memory, as the hypervisor sees it (satp is Bare in HS-mode,
+ * so every address below is also the address the hypervisor uses):
+ *
+ *   0x8000_0000  SBI firmware, 4 MiB, hidden from HS by PMP
+ *   0x8040_0000  HV_BASE: this hypervisor (text, the built-in kernel,
+ *                data, bss with the per-pCPU stacks), up to _end
+ *   _end ...     the frame table, then frames: each belongs to the
+ *                hypervisor (page tables), to one domain (its RAM), or to
+ *                the free pool; boot modules and the device tree are
+ *                reserved where the board put them
+ *   RAM end
+ *
+ * Guest-physical memory of every HVM domain (its virtual board):
+ *
+ *   0x0c00_0000  vPLIC, a context per vCPU      (emulated: guest-page faults)
+ *   0x1000_0000  vUART, NS16550A, IRQ 10         (emulated: guest-page faults)
+ *   0x8000_0000  RAM, the domain's memory        (G-stage mapped, megapages
+ *                                                 where frames allow)
+ *   top of RAM   the domain's device tree, 2 MiB-aligned below the end
+ *                (where QEMU puts a machine's tree)
+ */
+#ifndef HV_PARAMS_H
+#define HV_PARAMS_H
+
+#define HV_BASE            0x80400000u  /* where the SBI firmware jumps: hv.ld */
+#define NPCPU              16           /* harts the hypervisor can run on */
+#define NDOMAIN            8            /* domains: Dom0 and up to 7 DomUs */
+#define MAX_VCPUS          8            /* vCPUs per domain */
+#define DOMAIN_NAME_MAX    32           /* bytes of a name, with the terminator */
+#define BOOTARGS_MAX       128          /* bytes of a domain's bootargs */
+#define PCPU_STACK_SIZE    8192         /* each pCPU's hypervisor stack */
+#define NUART              8            /* physical UARTs: UART0 and the consoles 1..7 */
+#define VUART_RX_BUFFER    256          /* bytes typed for a domain, not yet read by it */
+
+#define DEFAULT_DOMAIN_MIB 32           /* memory of a domain when none is given */
+#define MIN_DOMAIN_MIB     8            /* below this the kernel at +4 MiB has no room */
+#define DEFAULT_WEIGHT     256          /* credit scheduler weight (as Xen's) */
+
+/* Guest-physical map of an HVM domain (above). */
+#define GUEST_RAM_BASE     0x80000000u
+#define GUEST_UART_BASE    0x10000000u
+#define GUEST_UART_SIZE    0x100u
+#define GUEST_UART_IRQ     10
+#define GUEST_PLIC_BASE    0x0c000000u
+#define GUEST_PLIC_SIZE    0x600000u
+#define GUEST_PLIC_SOURCES 96           /* riscv,ndev, as QEMU virt */
+#define GUEST_PLIC_PRIORITY_MAX 7
+#define GUEST_FDT_LIMIT    0xc0000000u  /* the tree stays below 3 GiB, as QEMU's */
+#define GUEST_FDT_ALIGN    0x200000u
+#define GUEST_FDT_MAX      8192         /* bytes of a domain's device tree */
+#define GUEST_IMAGE_OFFSET 0x400000u    /* where a flat Image goes without text_offset */
+
+/* The credit scheduler (credit1), in Xen's units: 10 credits per ms. */
+#define CREDITS_PER_MSEC   10
+#define TICK_MS            10           /* a running vCPU's credits are debited every tick */
+#define TICKS_PER_TSLICE   3            /* 30 ms time slices */
+#define TICKS_PER_ACCT     3            /* credits are handed out every 30 ms */
+#define CREDITS_PER_TSLICE (CREDITS_PER_MSEC * TICK_MS * TICKS_PER_TSLICE)
+#define CREDITS_PER_ACCT   (CREDITS_PER_MSEC * TICK_MS * TICKS_PER_ACCT)
+
+#define HV_VERSION_STRING  "0.1"
+#define HV_LOG_PREFIX      "(HV) "      /* every line of the hypervisor's log, like Xen's (XEN) */
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * timer.c: software timers, a sorted list per pCPU, on the one hardware
+ * timer each hart has (SBI set_timer: the firmware's mtimecmp). A pCPU's
+ * hart timer is set to its earliest timer, and off (~0) when it has none,
+ * so an idle pCPU sleeps until something is due. Callbacks run on the
+ * pCPU the timer was armed on, with no lock held.
+ */
+#include "hv.h"
+
+#define NO_DEADLINE (~0ull)
+
+void timer_init(struct timer *t, void (*fn)(void *), void *data)
+{
+    t->fn = fn;
+    t->data = data;
+    t->next = 0;
+    t->pcpu = -1;
+    t->deadline = NO_DEADLINE;
+}
+
+/* Unlinks t from p's list. p->timer_lock held; t is on it. */
+static void unlink_timer(struct pcpu *p, struct timer *t)
+{
+    struct timer **at = &p->timers;
+    while (*at && *at != t)
+        at = &(*at)->next;
+    if (*at)
+        *at = t->next;
+    t->next = 0;
+    t->pcpu = -1;
+}
+
+void timer_stop(struct timer *t)
+{
+    for (;;) {
+        int on = __atomic_load_n(&t->pcpu, __ATOMIC_ACQUIRE);
+        if (on < 0)
+            return;
+        struct pcpu *p = &pcpus[on];
+        spin_lock(&p->timer_lock);
+        if (t->pcpu == on) {
+            unlink_timer(p, t);
+            spin_unlock(&p->timer_lock);
+            return;
+        }
+        spin_unlock(&p->timer_lock);
+    }
+}
+
+/*
+ * Arms t for `deadline` (timebase ticks) on pCPU `pcpu`, disarming it
+ * first. If it becomes that pCPU's earliest, the pCPU is told so that it
+ * sets its hart timer (this one does so before it next enters a guest).
+ */
+void timer_set(struct timer *t, int pcpu, uint64_t deadline)
+{
+    timer_stop(t);
+    struct pcpu *p = &pcpus[pcpu];
+    spin_lock(&p->timer_lock);
+    t->deadline = deadline;
+    struct timer **at = &p->timers;
+    while (*at && (*at)->deadline <= deadline)
+        at = &(*at)->next;
+    t->next = *at;
+    *at = t;
+    t->pcpu = pcpu;
+    int earliest = p->timers == t && deadline < p->hw_deadline;
+    spin_unlock(&p->timer_lock);
+    if (earliest && p != this_pcpu())
+        pcpu_kick(pcpu);
+}
+
+/* Runs p's timers that are due. */
+void timer_run_expired(struct pcpu *p)
+{
+    if (p->timers == 0)
+        return;
+    uint64_t now = time_now();
+    spin_lock(&p->timer_lock);
+    while (p->timers && p->timers->deadline <= now) {
+        struct timer *t = p->timers;
+        unlink_timer(p, t);
+        spin_unlock(&p->timer_lock);
+        t->fn(t->data);
+        spin_lock(&p->timer_lock);
+    }
+    spin_unlock(&p->timer_lock);
+}
+
+/*
+ * Sets the hart's timer to p's earliest deadline, if it is not already.
+ * After a timer interrupt the caller forgets hw_deadline first, so that
+ * the call to the firmware also clears the interrupt (SBI set_timer does).
+ */
+void timer_reprogram(struct pcpu *p)
+{
+    spin_lock(&p->timer_lock);
+    uint64_t deadline = p->timers ? p->timers->deadline : NO_DEADLINE;
+    spin_unlock(&p->timer_lock);
+    if (deadline == p->hw_deadline)
+        return;
+    p->hw_deadline = deadline;
+    sbi_set_timer(deadline);
+}
+
+uint64_t ms_to_ticks(uint32_t ms)
+{
+    return (uint64_t)ms * host.timebase_hz / 1000;
+}
+
+uint32_t ticks_to_ms(uint64_t ticks)
+{
+    return (uint32_t)(ticks * 1000 / host.timebase_hz);
+}
