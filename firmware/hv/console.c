@@ -27,18 +27,22 @@
 #define CTRL_A                  0x01
 #define SWITCH_PRESSES          3
 #define LOG_LINE                256
+#define LINE_BUFFER             128     /* bytes of a UART-less domain's line held back */
 
 static struct {
     struct spinlock lock[NUART];    /* one writer per UART at a time */
     int throttled[NUART];           /* receive interrupt off: the domain's buffer was full */
     int at_line_start;              /* UART0's last byte ended a line */
+    int owner;                      /* who wrote UART0's last byte: a domain id, or OWNER_LOG */
     int focus;                      /* who gets UART0's input: a domain id, or FOCUS_HYPERVISOR */
     int ctrl_a;                     /* Ctrl-As in a row */
     int irq_context;                /* the PLIC context that takes the UARTs' interrupts */
-    int prefix_next[NDOMAIN];       /* a UART-less domain's next byte starts a line */
+    char line[NDOMAIN][LINE_BUFFER];  /* output of a UART-less domain, a line at a time */
+    int line_length[NDOMAIN];
 } console = { .at_line_start = 1 };
 
 #define FOCUS_HYPERVISOR (-1)
+#define OWNER_LOG        (-1)
 
 static uintptr_t uart_base(int uart)
 {
@@ -61,6 +65,8 @@ void console_putc_uart(int uart, char c)
         return;
     spin_lock(&console.lock[uart]);
     uart_write_byte(uart, c);
+    if (uart == 0)
+        console.owner = 0;          /* UART0's only raw writer is domain 0 */
     spin_unlock(&console.lock[uart]);
 }
 
@@ -115,6 +121,7 @@ static void log_write(const char *text, int continuing)
             uart_write_byte(0, '\r');
         uart_write_byte(0, *p);
     }
+    console.owner = OWNER_LOG;
     spin_unlock(&console.lock[0]);
 }
 
@@ -158,10 +165,36 @@ void panic(const char *fmt, ...)
 void console_attach(struct domain *d)
 {
     d->console_uart = d->id < NUART && host.uart[d->id].present ? d->id : -1;
-    console.prefix_next[d->id] = 1;
+    console.line_length[d->id] = 0;
 }
 
-/* A byte the domain's console transmits: to its UART, or to UART0 behind "(dN) ". */
+/* Writes domain d's buffered line to UART0 behind "(dN) ". console.lock[0] held. */
+static void flush_line(struct domain *d)
+{
+    char prefix[8];
+    if (console.line_length[d->id] == 0)
+        return;
+    if (!console.at_line_start && console.owner != d->id) {
+        uart_write_byte(0, '\r');
+        uart_write_byte(0, '\n');
+    }
+    if (console.at_line_start || console.owner != d->id) {
+        snprintf(prefix, sizeof prefix, "(d%d) ", d->id);
+        for (const char *q = prefix; *q; q++)
+            uart_write_byte(0, *q);
+    }
+    console.owner = d->id;
+    for (int i = 0; i < console.line_length[d->id]; i++)
+        uart_write_byte(0, console.line[d->id][i]);
+    console.line_length[d->id] = 0;
+}
+
+/*
+ * A byte the domain's console transmits: to its UART; or, for a domain
+ * with none, to UART0 a whole line at a time behind "(dN) ", so that the
+ * consoles sharing UART0 stay readable (at once while its input has the
+ * focus: the user is typing at it).
+ */
 void console_guest_output(struct domain *d, uint8_t byte)
 {
     if (d->console_uart >= 0) {
@@ -169,14 +202,14 @@ void console_guest_output(struct domain *d, uint8_t byte)
         return;
     }
     spin_lock(&console.lock[0]);
-    if (console.prefix_next[d->id]) {
-        char prefix[8];
-        snprintf(prefix, sizeof prefix, "(d%d) ", d->id);
-        for (const char *q = prefix; *q; q++)
-            uart_write_byte(0, *q);
+    if (byte != '\r')
+        console.line[d->id][console.line_length[d->id]++] = (char)byte;
+    if (byte == '\n') {
+        console.line[d->id][console.line_length[d->id] - 1] = '\r';
+        console.line[d->id][console.line_length[d->id]++] = '\n';
     }
-    uart_write_byte(0, (char)byte);
-    console.prefix_next[d->id] = byte == '\n';
+    if (byte == '\n' || console.line_length[d->id] >= LINE_BUFFER - 2 || console.focus == d->id)
+        flush_line(d);
     spin_unlock(&console.lock[0]);
 }
 
@@ -203,13 +236,15 @@ void console_guest_input_drained(struct domain *d)
     set_receive_interrupt(uart, 1);
 }
 
-/* Who gets UART0's input after `focus`: domain 0, the hypervisor, then the UART-less domains. */
+/* Who gets UART0's input after `focus`: domain 0, the domains without a UART, the hypervisor, again. */
 static int next_focus(int focus)
 {
-    for (int id = focus == FOCUS_HYPERVISOR ? 1 : focus + 1; id < NDOMAIN; id++)
-        if (id > 0 && domains[id].state == DOMAIN_RUNNING && domains[id].console_uart < 0)
+    if (focus == FOCUS_HYPERVISOR)
+        return 0;
+    for (int id = focus + 1; id < NDOMAIN; id++)
+        if (domains[id].state == DOMAIN_RUNNING && domains[id].console_uart < 0)
             return id;
-    return focus == 0 ? FOCUS_HYPERVISOR : 0;
+    return FOCUS_HYPERVISOR;
 }
 
 static void switch_focus(void)
@@ -230,7 +265,8 @@ static void uart0_input(uint8_t byte)
         console.ctrl_a = 0;
         switch_focus();
     } else if (console.focus == FOCUS_HYPERVISOR) {
-        keys_handle((char)byte);
+        if (byte != CTRL_A)
+            keys_handle((char)byte);
     } else {
         struct domain *d = input_domain(0);
         if (d)

@@ -28,6 +28,9 @@ static struct spinlock build_lock;      /* one build at a time (the tree buffer 
 static uint8_t tree[GUEST_FDT_MAX];
 static uint32_t epochs[NDOMAIN];         /* per VMID, across rebuilds */
 static uint32_t builds[NDOMAIN];
+#ifndef BUILTIN_VCPUS
+#define BUILTIN_VCPUS 1
+#endif
 
 static const char *const state_names[] = {
     [DOMAIN_FREE] = "free", [DOMAIN_RUNNING] = "running",
@@ -151,7 +154,7 @@ static void builtin_config(struct domain_config *config, const char *name)
     strlcpy(config->name, name, sizeof config->name);
     config->kernel = hv_kernel_image;
     config->kernel_size = (uint32_t)(hv_kernel_image_end - hv_kernel_image);
-    config->vcpus = 1;
+    config->vcpus = BUILTIN_VCPUS;
 }
 
 /* A DomU's settings from its "xen,domain" node. 0, or -1 (logged) if unusable. */
