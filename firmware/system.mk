@@ -36,7 +36,12 @@ USER_PROGS   += $(SYS_BUILD)/ktest/ktest
 HV_SRCS      := hv/entry.S $(filter-out hv/entry.S,$(wildcard hv/*.c hv/*.S))
 HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h $(LIB_HEADERS)
 
-SYSTEM_IMAGES := $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
+# The small guest programs (guests/): each an ELF and a flat RISC-V Image of the same bytes.
+GUEST_COMMON := guests/start.S guests/guest.c
+GUEST_PROGS  := hostile spin
+GUEST_IMAGES := $(foreach p,$(GUEST_PROGS),$(OUT)/guests/$(p).elf $(OUT)/guests/$(p).img)
+
+SYSTEM_IMAGES := $(GUEST_IMAGES) $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
                  $(OUT)/hv.elf $(OUT)/hypervisor.elf
 
 $(OUT)/sbi.elf: $(SBI_SRCS) $(LIB_SRCS) $(SBI_HEADERS) sbi/sbi.ld
@@ -82,6 +87,13 @@ $(OUT)/hypervisor.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/
 	$(CROSS)nm --defined-only $(OUT)/hv.elf | \
 	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/hv-symbols.args
 	$(OBJCOPY) @$(SYS_BUILD)/hv-symbols.args $@
+
+$(OUT)/guests/%.elf: guests/%.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -I guests -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< $(LIB_SRCS) $(SYS_LIBGCC)
+
+$(OUT)/guests/%.img: $(OUT)/guests/%.elf
+	$(OBJCOPY) -O binary $< $@
 
 # The kernel's test program: system calls given bad pointers, faults of
 # every kind, running out of memory and of process slots.

@@ -185,6 +185,7 @@ int p2m_create(struct domain *d);
 int p2m_populate(struct domain *d, uint32_t memory_bytes);
 void p2m_destroy(struct domain *d);
 uint32_t p2m_lookup(const struct domain *d, uint32_t gpa);
+int guest_range_ok(const struct domain *d, uint32_t gpa, uint32_t size);
 int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
 int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
 int guest_zero(struct domain *d, uint32_t gpa, uint32_t size);

@@ -125,6 +125,17 @@ uint32_t p2m_lookup(const struct domain *d, uint32_t gpa)
     return (leaf & PTE_V) ? pte_address(leaf) + (gpa & (FRAME_SIZE - 1)) : 0;
 }
 
+/* Is all of [gpa, gpa + size) the domain's RAM? */
+int guest_range_ok(const struct domain *d, uint32_t gpa, uint32_t size)
+{
+    if (gpa + size < gpa)
+        return 0;
+    for (uint32_t page = ROUND_DOWN(gpa, FRAME_SIZE); size && page < gpa + size; page += FRAME_SIZE)
+        if (p2m_lookup(d, page) == 0)
+            return 0;
+    return 1;
+}
+
 /*
  * Walks [gpa, gpa + size) a frame at a time, calling step(host, offset, n)
  * for each piece. -1 (having done nothing) if any of it is not the
@@ -133,16 +144,8 @@ uint32_t p2m_lookup(const struct domain *d, uint32_t gpa)
 static int guest_walk(struct domain *d, uint32_t gpa, uint32_t size,
                       void (*step)(uint8_t *host, uint32_t offset, uint32_t n, void *context), void *context)
 {
-    if (gpa + size < gpa)
+    if (!guest_range_ok(d, gpa, size))
         return -1;
-    for (uint32_t done = 0; done < size;) {
-        uint32_t n = FRAME_SIZE - ((gpa + done) & (FRAME_SIZE - 1));
-        if (n > size - done)
-            n = size - done;
-        if (p2m_lookup(d, gpa + done) == 0)
-            return -1;
-        done += n;
-    }
     for (uint32_t done = 0; done < size;) {
         uint32_t n = FRAME_SIZE - ((gpa + done) & (FRAME_SIZE - 1));
         if (n > size - done)

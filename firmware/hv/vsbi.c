@@ -292,6 +292,8 @@ static struct sbiret dbcn_read(struct vcpu *v)
         return fail(SBI_ERR_INVALID_PARAM);
     if (length > DBCN_CHUNK)
         length = DBCN_CHUNK;
+    if (!guest_range_ok(v->domain, address, length))
+        return fail(SBI_ERR_INVALID_PARAM);
     uint32_t n = vuart_take(v->domain, chunk, length);
     if (guest_copy_to(v->domain, address, chunk, n) < 0)
         return fail(SBI_ERR_INVALID_PARAM);   /* the bytes are lost, as on a bad buffer natively */
