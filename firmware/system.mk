@@ -38,7 +38,7 @@ HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h $(LIB_HEADERS)
 
 # The small guest programs (guests/): each an ELF and a flat RISC-V Image of the same bytes.
 GUEST_COMMON := guests/start.S guests/guest.c
-GUEST_PROGS  := hostile spin
+GUEST_PROGS  := hostile spin exits cpubench
 GUEST_IMAGES := $(foreach p,$(GUEST_PROGS),$(OUT)/guests/$(p).elf $(OUT)/guests/$(p).img)
 
 SYSTEM_IMAGES := $(GUEST_IMAGES) $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
@@ -91,6 +91,13 @@ $(OUT)/hypervisor.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/
 $(OUT)/guests/%.elf: guests/%.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< $(LIB_SRCS) $(SYS_LIBGCC)
+
+# The CPU benchmark's kernels, with a console of the guests' own (guests/cpubench.c).
+$(OUT)/guests/cpubench.elf: guests/cpubench.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) \
+    include/sbi.h $(BENCH_KERNEL_SRCS) $(wildcard bench/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -I guests -I bench -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< \
+	    $(BENCH_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
 
 $(OUT)/guests/%.img: $(OUT)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@
