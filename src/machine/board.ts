@@ -51,7 +51,7 @@ import {
   TEST_FINISHER_BASE,
   TEST_FINISHER_SIZE,
   UART_COUNT,
-  UART_STRIDE,
+  UART_WINDOW_SIZE,
   uartBase,
   uartIrq,
 } from './memory-map.ts';
@@ -206,7 +206,7 @@ export class Board implements HartWakeup {
     for (let n = 0; n < UART_COUNT; n++) {
       const state = this.slice(UART_OFFSET + n * UART_STATE_STRIDE, UART_STATE_WORDS);
       const transmit = (byte: number) => output(n, byte);
-      this.uarts.push(new Uart16550(`uart${n}`, uartBase(n), UART_STRIDE, state, uartIrq(n), this.plic, transmit));
+      this.uarts.push(new Uart16550(`uart${n}`, uartBase(n), UART_WINDOW_SIZE, state, uartIrq(n), this.plic, transmit));
     }
 
     this.devices = [this.bootRom, this.finisher, this.clint, this.plic, ...this.uarts].sort((a, b) => a.base - b.base);
