@@ -227,6 +227,12 @@ export class Board implements HartWakeup {
     return this.header[H_FDT_SIZE];
   }
 
+  /** A copy of the device tree blob as it is in RAM. */
+  deviceTreeBlob(): Uint8Array {
+    const at = this.fdtAddress - this.ramBase;
+    return this.ram8.slice(at, at + this.fdtSize);
+  }
+
   /**
    * Reads `size` (1, 2, 4) bytes of a device register at physical address
    * `paddr`; undefined for a hole or a rejected access (load access fault).

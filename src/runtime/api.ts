@@ -133,6 +133,8 @@ export interface LabMachine {
   console(uart: number): ConsoleStream;
   /** "name+0x1c" for an address inside a function of the image. */
   symbolize(address: number): string | undefined;
+  /** The device tree blob the machine wrote at its last reset (with the boot modules in /chosen). */
+  deviceTree(): Uint8Array;
   /** Ends the machine and frees its threads. */
   dispose(): void;
 }

@@ -216,6 +216,10 @@ export class ThreadMachine implements LabMachine {
     return this.symbols.lookup(address >>> 0);
   }
 
+  deviceTree(): Uint8Array {
+    return this.machine.board.deviceTreeBlob();
+  }
+
   dispose(): void {
     void this.powerOff();
   }

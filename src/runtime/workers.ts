@@ -260,6 +260,10 @@ export class WorkerMachine implements LabMachine {
     return this.symbols.lookup(address >>> 0);
   }
 
+  deviceTree(): Uint8Array {
+    return this.board.deviceTreeBlob();
+  }
+
   dispose(): void {
     this.disposed = true;
     void this.powerOff();

@@ -5,7 +5,7 @@
  * and read the stores; they never touch the machine themselves.
  */
 import {
-  createWorkerMachine, type ConsoleStream, type LabMachine, type RunState,
+  createWorkerMachine, RecentBytes, type ConsoleStream, type LabMachine, type RunState,
 } from '../runtime/index.ts';
 import type { LabConfig } from './config.ts';
 import { startSampler } from './sampler.ts';
@@ -17,8 +17,7 @@ const CONSOLE_HISTORY_BYTES = 1 << 20;
 
 /** Everything UART0 printed since the page loaded, and who wants the next bytes. */
 export class ConsoleLog {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
+  private readonly history = new RecentBytes(CONSOLE_HISTORY_BYTES);
   private readonly listeners = new Set<(bytes: Uint8Array) => void>();
 
   constructor(readonly stream: ConsoleStream) {
@@ -27,7 +26,7 @@ export class ConsoleLog {
 
   /** Calls `listener` with the history, then with every new chunk. Returns a function that unsubscribes. */
   subscribe(listener: (bytes: Uint8Array) => void): () => void {
-    for (const chunk of this.chunks) listener(chunk);
+    for (const chunk of this.history.chunks()) listener(chunk);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -38,9 +37,7 @@ export class ConsoleLog {
   }
 
   private append(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
-    while (this.bytes > CONSOLE_HISTORY_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.length;
+    this.history.push(chunk);
     for (const listener of this.listeners) listener(chunk);
   }
 }
