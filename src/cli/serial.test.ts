@@ -54,6 +54,15 @@ async function connectClient(path: string): Promise<Client> {
 
 const greeting = (n: number) => `uart${n} at 0x1001${n}000, IRQ ${11 + n}: type a line; quit powers off\n`;
 
+/** Runs the program with UART n on a socket and connects a client, which gets the greeting made before it came. */
+async function runWithSocket(n: number): Promise<{ path: string; run: Run; client: Client }> {
+  const path = join(scratch, `uart${n}`);
+  const run = startRunner(['--serial', `${n}=unix:${path}`]);
+  const client = await connectClient(path);
+  await until(() => client.text() === greeting(n), `uart${n}'s greeting`);
+  return { path, run, client };
+}
+
 describe('hyperlab run --serial', () => {
   it('appends UART n\'s output to a file', async () => {
     const log = join(scratch, 'uart2.log');
@@ -67,10 +76,7 @@ describe('hyperlab run --serial', () => {
   });
 
   it('connects UART n to a Unix socket: kept output on connect, input in, answers out', async () => {
-    const path = join(scratch, 'uart3');
-    const run = startRunner(['--serial', `3=unix:${path}`]);
-    const client = await connectClient(path);
-    await until(() => client.text() === greeting(3), 'the greeting made before the client connected');
+    const { path, run, client } = await runWithSocket(3);
     // stdin ends: the connected client is input that may still come, so the run goes on.
     run.child.stdin!.end();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -86,10 +92,7 @@ describe('hyperlab run --serial', () => {
   });
 
   it('counts the run as idle once the last client has gone and stdin has ended', async () => {
-    const path = join(scratch, 'uart5');
-    const run = startRunner(['--serial', `5=unix:${path}`]);
-    const client = await connectClient(path);
-    await until(() => client.text() === greeting(5), 'the greeting');
+    const { path, run, client } = await runWithSocket(5);
     run.child.stdin!.end();
     client.socket.end();
     expect(await run.exited).toBe(124);
