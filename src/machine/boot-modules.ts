@@ -101,6 +101,8 @@ const NODE_NAME = /^[A-Za-z][A-Za-z0-9,._+-]{0,30}$/;
 
 const PAGE_SIZE = 0x1000;
 const KIB = 1024;
+/** Hex digits as node names and messages write addresses: 87d99000. */
+const hex = (value: number) => value.toString(16);
 
 /** Who a module is for, in messages: the DomU's name or Dom0. */
 export function moduleOwner(module: BootModuleSpec): string {
@@ -219,8 +221,6 @@ export function placeModules(
   }
   return placed;
 }
-
-const hex = (value: number) => value.toString(16);
 
 function addModuleNode(parent: FdtNode, module: PlacedModule): void {
   const node = parent
