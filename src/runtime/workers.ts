@@ -3,8 +3,9 @@
  * per hart over one SharedArrayBuffer (RAM, device state and the runtime
  * region of layout.ts).
  *
- * The page keeps a Board attached to the same buffer: it loads the image,
- * resets the devices, and reads how the guest ended the run. It controls
+ * The page keeps a Board attached to the same buffer: it resets the
+ * devices and loads the software (image, kernel, boot modules: boot.ts),
+ * and reads how the guest ended the run. It controls
  * the harts only through control words: it writes C_RUN or a hart's step
  * request, bumps C_SEQUENCE, wakes every hart (Board.wake), and waits with
  * Atomics.waitAsync until each worker has acknowledged. comlink carries
