@@ -85,7 +85,7 @@ export async function benchmarkBoot(args: string[]): Promise<number> {
     harts: 1,
     output: (uart, byte) => { if (uart === 0) console.text += String.fromCharCode(byte); },
   });
-  machine.load(readFileSync(image));
+  machine.load({ image: readFileSync(image) });
   const setUp = (performance.now() - powerOn) / 1000;
   const cold = bootToPrompt(machine, console);
   const warm = bootToPrompt(machine, console);

@@ -29,7 +29,7 @@ const haveTools =
 function runOnHyperLab(image: Uint8Array): string {
   const output: number[] = [];
   const machine = new Machine({ harts: 2, deterministic: true, output: (uart, byte) => uart === 0 && output.push(byte) });
-  machine.load(image);
+  machine.load({ image });
   while (!machine.stopReason && machine.instructions < 50_000_000) machine.runRound(10_000);
   expect(machine.stopReason).toEqual({ kind: 'finisher', event: { kind: 'pass', code: 0 } });
   return String.fromCharCode(...output);

@@ -7,6 +7,8 @@ import { decodeFdt } from './fdt.ts';
 
 const MiB = 1024 * 1024;
 const UART0 = 0x1000_0000;
+/** UART n (1..7): a 4 KiB page each, above QEMU's virtio-mmio window (0x1000_1000..0x1000_8fff). */
+const consoleUart = (n: number) => 0x1001_0000 + n * 0x1000;
 const LSR = 5, IER = 1, SCR = 7;
 const PLIC = 0x0c00_0000;
 const plicEnable = (context: number) => PLIC + 0x2000 + 0x80 * context;
@@ -71,9 +73,11 @@ describe('Board address decoding', () => {
     expect(board.mmioRead(PLIC + 0x5f_fffc, 4, 0)).toBe(0);
     expect(board.mmioRead(PLIC + 0x60_0000, 4, 0)).toBeUndefined();
     expect(board.mmioRead(UART0 + LSR, 1, 0)).toBe(0x60);
-    expect(board.mmioRead(UART0 + 0x700 + LSR, 1, 0)).toBe(0x60); // UART 7
+    expect(board.mmioRead(consoleUart(7) + LSR, 1, 0)).toBe(0x60);
     expect(board.mmioRead(UART0 + 8, 1, 0)).toBeUndefined();
-    expect(board.mmioRead(UART0 + 0x800, 1, 0)).toBeUndefined();
+    expect(board.mmioRead(UART0 + 0x100 + LSR, 1, 0)).toBeUndefined(); // where UART 1 used to be
+    expect(board.mmioRead(0x1000_1000, 4, 0)).toBeUndefined(); // QEMU's virtio-mmio window: empty here
+    expect(board.mmioRead(consoleUart(1) + 0x100, 1, 0)).toBeUndefined(); // past UART 1's registers
     expect(board.mmioRead(0x8000_0000, 4, 0)).toBeUndefined(); // RAM is not MMIO
     expect(board.mmioRead(0x8000_0000 | 0, 4, 0)).toBeUndefined(); // int32 addresses work too
     expect(board.mmioWrite(0x2000, 4, 0, 0)).toBe(false);
@@ -87,7 +91,7 @@ describe('Board address decoding', () => {
   it('sends each UART\'s bytes to output with its number', () => {
     const { board, sent } = makeBoard();
     board.mmioWrite(UART0, 1, 0x68, 0);
-    board.mmioWrite(UART0 + 0x300, 1, 0x69, 1);
+    board.mmioWrite(consoleUart(3), 1, 0x69, 1);
     expect(sent).toEqual([[0, 0x68], [3, 0x69]]);
   });
 });
@@ -128,7 +132,7 @@ describe('Board interrupts', () => {
     const { board } = makeBoard();
     board.mmioWrite(PLIC + 4 * 14, 4, 2, 1);
     board.mmioWrite(plicEnable(3), 4, 1 << 14, 1); // hart 1, S-mode
-    board.mmioWrite(UART0 + 0x300 + IER, 1, 0x01, 1);
+    board.mmioWrite(consoleUart(3) + IER, 1, 0x01, 1);
     board.uart(3).receive(0x42);
     expect(board.interrupts(1) & (MIP_MEIP | MIP_SEIP)).toBe(MIP_SEIP);
     expect(board.interrupts(0) & (MIP_MEIP | MIP_SEIP)).toBe(0);
@@ -182,7 +186,23 @@ describe('Board device tree and boot ROM', () => {
     expect(root.find('/memory@80000000')!.cells('reg')).toEqual([0, 0x8000_0000, 0, 32 * MiB]);
     expect(root.find('/cpus')!.children.filter((c) => c.name.startsWith('cpu@'))).toHaveLength(3);
     expect(root.find('/chosen')!.string('bootargs')).toBe('quiet');
-    expect(root.find('/soc/serial@10000700')!.cells('interrupts')).toEqual([18]);
+  });
+
+  it('gives each console UART its own 4 KiB page, in the board and in its device tree alike', () => {
+    const { board } = makeBoard();
+    const at = board.fdtAddress - board.ramBase;
+    const soc = decodeFdt(board.ram8.subarray(at, at + board.fdtSize)).root.find('/soc')!;
+    const expected = [[0x1000_0000, 10], ...[1, 2, 3, 4, 5, 6, 7].map((n) => [consoleUart(n), 11 + n])];
+    expected.forEach(([address, irq], n) => {
+      expect(board.uart(n).base).toBe(address);
+      board.mmioWrite(address + SCR, 1, 0x40 + n, 0);
+      expect(board.mmioRead(address + SCR, 1, 0)).toBe(0x40 + n);
+      const node = soc.child(`serial@${address.toString(16)}`)!;
+      expect(node.cells('reg')).toEqual([0, address, 0, 0x100]);
+      expect(node.cells('interrupts')).toEqual([irq]);
+    });
+    expect(consoleUart(1)).toBe(0x1001_1000);
+    expect(consoleUart(7)).toBe(0x1001_7000);
   });
 
   it('sets the start address the ROM jumps to', () => {
@@ -261,7 +281,7 @@ describe('Board shared between threads', () => {
 
   it('names the UARTs it has', () => {
     const { board } = makeBoard();
-    expect(board.uart(7).base).toBe(0x1000_0700);
+    expect(board.uart(7).base).toBe(0x1001_7000);
     expect(() => board.uart(8)).toThrow(/UART 8/);
   });
 });

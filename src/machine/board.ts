@@ -35,7 +35,8 @@ import { Clint, CLINT_STATE_WORDS } from './devices/clint.ts';
 import { TestFinisher, FINISHER_STATE_WORDS, type FinishEvent } from './devices/finisher.ts';
 import { Plic, PLIC_STATE_WORDS } from './devices/plic.ts';
 import { Uart16550, UART_STATE_WORDS } from './devices/uart16550.ts';
-import { loadElf, type LoadedImage } from './elf.ts';
+import { addBootModules, type PlacedModule } from './boot-modules.ts';
+import { loadElf, loadRawImage, type LoadedImage, type ReservedRange } from './elf.ts';
 import { buildVirtDeviceTree, encodeFdt } from './fdt.ts';
 import {
   BOOTROM_BASE,
@@ -51,7 +52,7 @@ import {
   TEST_FINISHER_BASE,
   TEST_FINISHER_SIZE,
   UART_COUNT,
-  UART_STRIDE,
+  UART_WINDOW_SIZE,
   uartBase,
   uartIrq,
 } from './memory-map.ts';
@@ -206,7 +207,7 @@ export class Board implements HartWakeup {
     for (let n = 0; n < UART_COUNT; n++) {
       const state = this.slice(UART_OFFSET + n * UART_STATE_STRIDE, UART_STATE_WORDS);
       const transmit = (byte: number) => output(n, byte);
-      this.uarts.push(new Uart16550(`uart${n}`, uartBase(n), UART_STRIDE, state, uartIrq(n), this.plic, transmit));
+      this.uarts.push(new Uart16550(`uart${n}`, uartBase(n), UART_WINDOW_SIZE, state, uartIrq(n), this.plic, transmit));
     }
 
     this.devices = [this.bootRom, this.finisher, this.clint, this.plic, ...this.uarts].sort((a, b) => a.base - b.base);
@@ -224,6 +225,12 @@ export class Board implements HartWakeup {
 
   get fdtSize(): number {
     return this.header[H_FDT_SIZE];
+  }
+
+  /** A copy of the device tree blob as it is in RAM. */
+  deviceTreeBlob(): Uint8Array {
+    const at = this.fdtAddress - this.ramBase;
+    return this.ram8.slice(at, at + this.fdtSize);
   }
 
   /**
@@ -286,22 +293,54 @@ export class Board implements HartWakeup {
 
   /**
    * Loads an ELF image into RAM (see elf.ts). Like QEMU, refuses an image
-   * that would overwrite the device tree. The start address is unchanged:
-   * QEMU's reset vector also enters RAM at 0x80000000 whatever the entry.
+   * that would overwrite the device tree (or one of `reserved`). The start
+   * address is unchanged: QEMU's reset vector also enters RAM at
+   * 0x80000000 whatever the entry.
    */
-  loadElf(bytes: Uint8Array): LoadedImage {
-    return loadElf(bytes, this.ramBase, this.ram8, [
-      { name: 'the device tree', address: this.fdtAddress, size: this.fdtSize },
-    ]);
+  loadElf(bytes: Uint8Array, reserved: readonly ReservedRange[] = []): LoadedImage {
+    return loadElf(bytes, this.ramBase, this.ram8, [this.deviceTreeRange(), ...reserved]);
   }
 
-  /** Device power-on state (QEMU's reset values) and a fresh device tree in RAM. */
+  /**
+   * Copies a raw binary into RAM at `address`; `memorySize` bytes (default
+   * its size) may not overlap the device tree or one of `reserved`.
+   */
+  loadRaw(bytes: Uint8Array, address: number, reserved: readonly ReservedRange[] = [], memorySize?: number): LoadedImage {
+    return loadRawImage(bytes, this.ramBase, this.ram8, address, [this.deviceTreeRange(), ...reserved], memorySize);
+  }
+
+  /** Device power-on state (QEMU's reset values) and a fresh device tree in RAM, with no boot modules. */
   reset(): void {
     this.finisher.reset();
     this.clint.reset();
     this.plic.reset();
     for (const uart of this.uarts) uart.reset();
     this.writeDeviceTree();
+  }
+
+  /**
+   * Encodes the device tree, with `modules` named in /chosen
+   * (boot-modules.ts), copies it where QEMU would put it and points the
+   * boot ROM at it.
+   */
+  writeDeviceTree(modules: readonly PlacedModule[] = []): void {
+    const tree = buildVirtDeviceTree({
+      harts: this.harts,
+      ramSize: this.ramSize,
+      isa: this.config.isa,
+      bootargs: this.config.bootargs,
+    });
+    addBootModules(tree.find('/chosen')!, modules);
+    const blob = encodeFdt(tree);
+    const address = fdtLoadAddress(this.ramBase, this.ramSize, blob.length);
+    this.ram8.set(blob, address - this.ramBase);
+    this.header[H_FDT_ADDRESS] = address | 0;
+    this.header[H_FDT_SIZE] = blob.length;
+    this.bootRom.setFdtAddress(address);
+  }
+
+  private deviceTreeRange(): ReservedRange {
+    return { name: 'the device tree', address: this.fdtAddress, size: this.fdtSize };
   }
 
   /** HartWakeup: bumps the hart's signal word and wakes a waiter on it. */
@@ -339,23 +378,6 @@ export class Board implements HartWakeup {
           `not ${this.harts} and ${this.ramSize}`,
       );
     }
-  }
-
-  /** Encodes the device tree and copies it where QEMU would put it. */
-  private writeDeviceTree(): void {
-    const blob = encodeFdt(
-      buildVirtDeviceTree({
-        harts: this.harts,
-        ramSize: this.ramSize,
-        isa: this.config.isa,
-        bootargs: this.config.bootargs,
-      }),
-    );
-    const address = fdtLoadAddress(this.ramBase, this.ramSize, blob.length);
-    this.ram8.set(blob, address - this.ramBase);
-    this.header[H_FDT_ADDRESS] = address | 0;
-    this.header[H_FDT_SIZE] = blob.length;
-    this.bootRom.setFdtAddress(address);
   }
 
   /** Index of the device whose window holds `address`, or -1 (binary search). */

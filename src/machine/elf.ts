@@ -15,6 +15,14 @@
 /** The image cannot be loaded; the message says why. */
 export class ImageError extends Error {
   override name = 'ImageError';
+
+  /**
+   * `file`: the file at fault when it is not the image itself (a kernel or
+   * a boot module, src/machine/boot.ts); the message then names it.
+   */
+  constructor(message: string, readonly file?: string) {
+    super(message);
+  }
 }
 
 const ELF_MAGIC = 0x464c457f; // "\x7fELF" read little-endian
@@ -129,16 +137,37 @@ function describeSize(bytes: number): string {
 }
 
 /** "0x80000000..0x8000ffff (64 KiB)": an inclusive range and its size. */
-function describeRange(start: number, size: number): string {
+export function describeRange(start: number, size: number): string {
   return `${hex(start)}..${hex(start + size - 1)} (${describeSize(size)})`;
 }
 
-/** Throws unless [address, address + size) lies inside RAM. */
-function checkFits(what: string, address: number, size: number, ramBase: number, ramSize: number): void {
+/** A range of RAM an image must not overwrite, such as the device tree. */
+export interface ReservedRange {
+  name: string;
+  address: number;
+  size: number;
+}
+
+/** Throws unless [address, address + size) lies inside RAM and overlaps none of `reserved`. */
+function checkPlacement(
+  what: string,
+  address: number,
+  size: number,
+  ramBase: number,
+  ramSize: number,
+  reserved: readonly ReservedRange[],
+): void {
   if (address < ramBase || address + size > ramBase + ramSize) {
     throw new ImageError(
       `${what} at ${describeRange(address, size)} does not fit in RAM at ${describeRange(ramBase, ramSize)}`,
     );
+  }
+  for (const range of reserved) {
+    if (address < range.address + range.size && range.address < address + size) {
+      throw new ImageError(
+        `${what} at ${describeRange(address, size)} overlaps ${range.name} at ${describeRange(range.address, range.size)}`,
+      );
+    }
   }
 }
 
@@ -315,11 +344,14 @@ function readSymbols(file: FileReader, sections: Section[]): SymbolTable {
   return new SymbolTable(ranked.map((r) => r.symbol));
 }
 
-/** A range of RAM an image must not overwrite, such as the device tree. */
-export interface ReservedRange {
-  name: string;
-  address: number;
-  size: number;
+/**
+ * Validates an ELF image's header and program headers without loading
+ * it: an ELF32 little-endian RISC-V executable whose loadable segments
+ * lie inside the file. Returns the segments; throws ImageError.
+ */
+export function readElfSegments(bytes: Uint8Array): LoadedSegment[] {
+  const file = new FileReader(bytes);
+  return readSegments(file, readHeader(file)).map(({ address, fileSize, memorySize }) => ({ address, fileSize, memorySize }));
 }
 
 /**
@@ -337,16 +369,7 @@ export function loadElf(
   const header = readHeader(file);
   const segments = readSegments(file, header);
   for (const segment of segments) {
-    const what = `segment ${segment.index}`;
-    checkFits(what, segment.address, segment.memorySize, ramBase, ram.length);
-    for (const range of reserved) {
-      if (segment.address < range.address + range.size && range.address < segment.address + segment.memorySize) {
-        throw new ImageError(
-          `${what} at ${describeRange(segment.address, segment.memorySize)} overlaps ${range.name} ` +
-            `at ${describeRange(range.address, range.size)}`,
-        );
-      }
-    }
+    checkPlacement(`segment ${segment.index}`, segment.address, segment.memorySize, ramBase, ram.length, reserved);
   }
   const symbols = readSymbols(file, readSections(file, header));
   for (const segment of segments) {
@@ -362,19 +385,25 @@ export function loadElf(
   };
 }
 
-/** Copies a raw binary into RAM at `address`, which is also its entry point. */
+/**
+ * Copies a raw binary into RAM at `address`, which is also its entry
+ * point. `memorySize` (default: the file's size) is what it occupies
+ * once running; that much may not overlap the `reserved` ranges.
+ */
 export function loadRawImage(
   bytes: Uint8Array,
   ramBase: number,
   ram: Uint8Array,
   address: number = ramBase,
+  reserved: readonly ReservedRange[] = [],
+  memorySize = bytes.length,
 ): LoadedImage {
   if (bytes.length === 0) throw new ImageError('the image is empty');
-  checkFits('image', address, bytes.length, ramBase, ram.length);
+  checkPlacement('image', address, Math.max(bytes.length, memorySize), ramBase, ram.length, reserved);
   ram.set(bytes, address - ramBase);
   return {
     entry: address,
-    segments: [{ address, fileSize: bytes.length, memorySize: bytes.length }],
+    segments: [{ address, fileSize: bytes.length, memorySize: Math.max(bytes.length, memorySize) }],
     symbols: new SymbolTable([]),
   };
 }

@@ -126,13 +126,13 @@ describe('buildVirtDeviceTree', () => {
     const serials = root.find('/soc')!.children.filter((c) => c.name.startsWith('serial@'));
     expect(serials.map((s) => [s.name, s.cells('interrupts')![0]])).toEqual([
       ['serial@10000000', 10],
-      ['serial@10000100', 12],
-      ['serial@10000200', 13],
-      ['serial@10000300', 14],
-      ['serial@10000400', 15],
-      ['serial@10000500', 16],
-      ['serial@10000600', 17],
-      ['serial@10000700', 18],
+      ['serial@10011000', 12],
+      ['serial@10012000', 13],
+      ['serial@10013000', 14],
+      ['serial@10014000', 15],
+      ['serial@10015000', 16],
+      ['serial@10016000', 17],
+      ['serial@10017000', 18],
     ]);
     for (const serial of serials) {
       expect(serial.string('compatible')).toBe('ns16550a');
@@ -180,7 +180,7 @@ describe.skipIf(!toolAvailable('dtc', 'device-tree-compiler'))('dtc', () => {
       const file = join(dir, 'board.dtb');
       writeFileSync(file, virtBlob(4));
       const source = execFileSync('dtc', ['-I', 'dtb', '-O', 'dts', file], { encoding: 'utf8', stdio: 'pipe' });
-      expect(source).toContain('serial@10000700');
+      expect(source).toContain('serial@10017000');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

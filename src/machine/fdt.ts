@@ -23,7 +23,7 @@ import {
   TEST_FINISHER_SIZE,
   UART_CLOCK_HZ,
   UART_COUNT,
-  UART_STRIDE,
+  UART_WINDOW_SIZE,
   uartBase,
   uartIrq,
 } from './memory-map.ts';
@@ -450,7 +450,7 @@ export function buildVirtDeviceTree(config: VirtDeviceTreeConfig): FdtNode {
       .setCells('interrupts', uartIrq(n))
       .setCells('interrupt-parent', plicPhandle)
       .setCells('clock-frequency', UART_CLOCK_HZ)
-      .setCells('reg', ...cells64(uartBase(n)), ...cells64(UART_STRIDE))
+      .setCells('reg', ...cells64(uartBase(n)), ...cells64(UART_WINDOW_SIZE))
       .setString('compatible', 'ns16550a');
   }
   const testPhandle = nextPhandle++;

@@ -13,7 +13,8 @@
  */
 import { Board, type BoardConfig } from './board.ts';
 import { TIMEBASE_HZ, type Clock } from './device.ts';
-import { ImageError, loadElf, loadRawImage, type LoadedImage } from './elf.ts';
+import { bootSoftware, type BootSoftware, type LoadedSoftware } from './boot.ts';
+import { ImageError } from './elf.ts';
 import { Hart, HART_WAITING } from './hart.ts';
 import { BOOTROM_BASE, DEFAULT_RAM_SIZE, RAM_BASE } from './memory-map.ts';
 import type { FinishEvent } from './devices/finisher.ts';
@@ -59,9 +60,9 @@ export class Machine {
   readonly board: Board;
   readonly harts: Hart[];
   readonly deterministic: boolean;
-  image: LoadedImage | undefined;
-  private imageBytes: Uint8Array | undefined;
-  private imageIsElf = true;
+  /** What the last reset loaded. */
+  loaded: LoadedSoftware | undefined;
+  private software: BootSoftware | undefined;
   private readonly virtualClock = new VirtualClock();
   /** Set when the machine stops by itself (finisher, tohost). */
   stopReason: StopReason | undefined;
@@ -83,25 +84,20 @@ export class Machine {
   }
 
   /**
-   * Loads an ELF32 image (or raw bytes, placed at the start of RAM) and
-   * resets the machine to run it. Throws ImageError for a bad image.
+   * Makes `software` (an image, and maybe a kernel and boot modules: boot.ts)
+   * what the machine boots, and resets the machine to run it. Throws
+   * ImageError or BootConfigError for software it cannot load.
    */
-  load(bytes: Uint8Array, format: 'elf' | 'raw' = 'elf'): LoadedImage {
-    this.imageBytes = bytes;
-    this.imageIsElf = format === 'elf';
+  load(software: BootSoftware): LoadedSoftware {
+    this.software = software;
     this.reset();
-    return this.image!;
+    return this.loaded!;
   }
 
-  /** Power-on reset: devices, RAM contents, harts at the boot ROM. */
+  /** Power-on reset: devices, RAM contents (image, kernel, boot modules), harts at the boot ROM. */
   reset(): void {
-    if (!this.imageBytes) throw new Error('no image loaded');
-    this.board.reset();
-    this.image = this.imageIsElf
-      ? loadElf(this.imageBytes, RAM_BASE, this.board.ram8)
-      : loadRawImage(this.imageBytes, RAM_BASE, this.board.ram8);
-    // Like QEMU with -bios none, the boot ROM jumps to the start of RAM (not the ELF entry).
-    this.board.setStartAddress(RAM_BASE);
+    if (!this.software) throw new Error('no image loaded');
+    this.loaded = bootSoftware(this.board, this.software);
     for (const hart of this.harts) hart.reset(BOOTROM_BASE);
     this.stopReason = undefined;
   }
@@ -147,7 +143,7 @@ export class Machine {
 
   /** The riscv-tests convention: a nonzero word at `tohost` ends the run. */
   private checkToHost(): void {
-    const address = this.image?.tohost;
+    const address = this.loaded?.image.tohost;
     if (address === undefined || this.stopReason) return;
     const value = this.board.ram32[(address - RAM_BASE) >>> 2];
     if (value !== 0) this.stopReason = { kind: 'tohost', value };
@@ -180,6 +176,6 @@ export class Machine {
 
   /** Looks up a function name for an address from the image's symbols. */
   symbolize(address: number): string | undefined {
-    return this.image?.symbols.lookup(address >>> 0);
+    return this.loaded?.symbols.lookup(address >>> 0);
   }
 }

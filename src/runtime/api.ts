@@ -12,19 +12,30 @@
  * message and costs a few loads, so the UI samples them once per animation
  * frame.
  */
+import type { BootSoftware } from '../machine/boot.ts';
 import type { FinishEvent } from '../machine/devices/finisher.ts';
 import type { SymbolTable } from '../machine/elf.ts';
 
 export type ClockKind = 'real-time' | 'deterministic';
 
-export interface MachineOptions {
+/**
+ * A machine and the software it boots at power-on and at every reset
+ * (BootSoftware, src/machine/boot.ts):
+ *  - image: an ELF32 executable, or a raw binary loaded at 0x80000000
+ *    (imageFormat 'raw'), entered by the boot ROM at 0x80000000;
+ *  - kernel: a kernel for the SBI firmware in `image` to start, like
+ *    QEMU's -kernel (an ELF32 at its own addresses, or a RISC-V Image at
+ *    0x80400000);
+ *  - modules: kernels for a hypervisor in `image`, Dom0's and DomUs', named
+ *    in the device tree's /chosen as Xen's dom0less boot reads them.
+ * Creating the machine throws ImageError or BootConfigError for software it
+ * cannot load; the message says why.
+ */
+export interface MachineOptions extends BootSoftware {
   /** Harts (cores), 1..16. */
   harts: number;
   /** RAM in MiB (default 128). */
   ramMiB?: number;
-  /** The image to boot: an ELF32 executable, or a raw binary loaded at 0x80000000. */
-  image: Uint8Array;
-  imageFormat?: 'elf' | 'raw';
   /** Default 'real-time'. The worker machine has only the real-time clock. */
   clock?: ClockKind;
 }
@@ -84,12 +95,18 @@ export interface ConsoleStream {
   write(data: Uint8Array | string): void;
   /** No more input will come (lets a headless run end when the guest idles). */
   end(): void;
+  /**
+   * Input may still come on this console until the returned function is
+   * called (a client is connected to its socket): meanwhile a headless run
+   * does not stop as idle. UART0's input counts as open until end().
+   */
+  holdInputOpen(): () => void;
 }
 
 export interface LabMachine {
   readonly harts: number;
   readonly clock: ClockKind;
-  /** The image's symbols (for "function+offset" names of addresses). */
+  /** The image's symbols and the kernel's (for "function+offset" names of addresses). */
   readonly symbols: SymbolTable;
   state(): RunState;
   /** Why the machine stopped, once state() is 'stopped' or 'off' after running. */
@@ -105,7 +122,7 @@ export interface LabMachine {
   resume(): Promise<void>;
   /** While paused: runs exactly `instructions` instructions on `hart` (see StepResult). */
   step(hart: number, instructions: number): Promise<StepResult>;
-  /** Reset: devices, image and harts as at power-on; keeps running or paused as before. */
+  /** Reset: devices, software (image, kernel, boot modules) and harts as at power-on; keeps running or paused as before. */
   reset(): Promise<void>;
   /** Instructions per second per hart, from 1; Infinity for full speed. */
   setSpeed(instructionsPerSecond: number): void;
@@ -116,6 +133,8 @@ export interface LabMachine {
   console(uart: number): ConsoleStream;
   /** "name+0x1c" for an address inside a function of the image. */
   symbolize(address: number): string | undefined;
+  /** The device tree blob the machine wrote at its last reset (with the boot modules in /chosen). */
+  deviceTree(): Uint8Array;
   /** Ends the machine and frees its threads. */
   dispose(): void;
 }

@@ -10,6 +10,11 @@ export type {
 export { createThreadMachine, type ThreadMachine, type ThreadMachineOptions } from './thread.ts';
 export { createWorkerMachine, type WorkerMachine } from './workers.ts';
 export { ImageError } from '../machine/elf.ts';
+export {
+  BootConfigError, MAX_BOOT_DOMAINS, moduleOwner, type BootDomain, type BootFile, type BootModule, type BootModuleSpec,
+} from '../machine/boot-modules.ts';
+export { RecentBytes } from './recent-bytes.ts';
+export { parseBootModules, parseDomainOption, parseModuleOption, type BootOptionNames } from './boot-options.ts';
 export { MODE_COUNT, MODE_NAMES, MODE_M, MODE_S, MODE_U, MODE_VS, MODE_VU } from '../machine/counters.ts';
 export { MAX_HARTS } from '../machine/memory-map.ts';
 

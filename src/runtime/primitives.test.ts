@@ -1,10 +1,12 @@
 /*
  * The runtime's small parts: console rings, the shared clock, the speed
- * limit.
+ * limit, console input and kept output.
  */
 import { describe, expect, it } from 'vitest';
 import { ByteRing } from './console-ring.ts';
+import { InputQueue } from './input-queue.ts';
 import { C_CLOCK_SEQUENCE, CLOCK_WORDS, CONTROL_WORDS, LAYOUT, RUNTIME_BYTES } from './layout.ts';
+import { RecentBytes } from './recent-bytes.ts';
 import { NOMINAL_INSTRUCTIONS_PER_SECOND, SharedClock, timeRate } from './shared-clock.ts';
 import { Throttle } from './throttle.ts';
 
@@ -97,5 +99,37 @@ describe('runtime layout', () => {
     expect(LAYOUT.hartControl).toBeGreaterThanOrEqual(LAYOUT.clock + CLOCK_WORDS * 8);
     expect(LAYOUT.end).toBeLessThanOrEqual(RUNTIME_BYTES);
     expect(RUNTIME_BYTES % 4096).toBe(0);
+  });
+});
+
+describe('RecentBytes', () => {
+  const text = (kept: RecentBytes) => Buffer.concat(kept.chunks()).toString('latin1');
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('keeps the last bytes up to its limit, cutting the oldest chunk at the front', () => {
+    const kept = new RecentBytes(8);
+    kept.push(bytes('abc'));
+    kept.push(bytes('defg'));
+    expect(text(kept)).toBe('abcdefg');
+    kept.push(bytes('hij'));
+    expect(text(kept)).toBe('cdefghij');
+    expect(kept.length).toBe(8);
+    kept.push(bytes('0123456789'));
+    expect(text(kept)).toBe('23456789');
+    kept.clear();
+    expect(kept.chunks()).toEqual([]);
+  });
+});
+
+describe('InputQueue', () => {
+  it('is held open until every source that held it lets go, once each', () => {
+    const input = new InputQueue();
+    const first = input.hold();
+    const second = input.hold();
+    first();
+    first();
+    expect(input.held).toBe(true);
+    second();
+    expect(input.held).toBe(false);
   });
 });

@@ -37,7 +37,7 @@ const SLICE_MS = 20;
 /** Longest sleep while every hart waits, so that changes are noticed, in ms. */
 const MAX_SLEEP_MS = 50;
 
-/** Builds a machine whose harts run in this thread. Throws ImageError for a bad image. */
+/** Builds a machine whose harts run in this thread. Throws ImageError or BootConfigError for bad software. */
 export function createThreadMachine(options: ThreadMachineOptions): ThreadMachine {
   return new ThreadMachine(options);
 }
@@ -78,8 +78,7 @@ export class ThreadMachine implements LabMachine {
       deterministic: this.clock === 'deterministic',
       output: (uart, byte) => this.pendingOutput[uart].push(byte),
     });
-    const image = this.machine.load(options.image, options.imageFormat ?? 'elf');
-    this.symbols = image.symbols;
+    this.symbols = this.machine.load(options).symbols;
     this.harts = options.harts;
     this.limit = options.maxInstructions ?? Infinity;
     this.views = this.machine.harts.map((hart) => new CounterView(hart.id, 'main thread', hart.counters, hart.status));
@@ -203,11 +202,22 @@ export class ThreadMachine implements LabMachine {
         input.ended = true;
         this.wake();
       },
+      holdInputOpen: () => {
+        const release = input.hold();
+        return () => {
+          release();
+          this.wake(); // the run may be idle now
+        };
+      },
     };
   }
 
   symbolize(address: number): string | undefined {
     return this.symbols.lookup(address >>> 0);
+  }
+
+  deviceTree(): Uint8Array {
+    return this.machine.board.deviceTreeBlob();
   }
 
   dispose(): void {
@@ -282,9 +292,9 @@ export class ThreadMachine implements LabMachine {
     return false;
   }
 
-  /** Every console's input is consumed and the main console's has ended. */
+  /** Every console's input is consumed, the main console's has ended, and no source holds one open. */
   private inputExhausted(): boolean {
-    return this.inputs[0].ended && this.inputs.every((input) => input.length === 0);
+    return this.inputs[0].ended && this.inputs.every((input) => input.length === 0 && !input.held);
   }
 
   private async runLoop(): Promise<void> {

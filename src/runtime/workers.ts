@@ -3,8 +3,9 @@
  * per hart over one SharedArrayBuffer (RAM, device state and the runtime
  * region of layout.ts).
  *
- * The page keeps a Board attached to the same buffer: it loads the image,
- * resets the devices, and reads how the guest ended the run. It controls
+ * The page keeps a Board attached to the same buffer: it resets the
+ * devices and loads the software (image, kernel, boot modules: boot.ts),
+ * and reads how the guest ended the run. It controls
  * the harts only through control words: it writes C_RUN or a hart's step
  * request, bumps C_SEQUENCE, wakes every hart (Board.wake), and waits with
  * Atomics.waitAsync until each worker has acknowledged. comlink carries
@@ -17,8 +18,9 @@
 import * as Comlink from 'comlink';
 import { Board } from '../machine/board.ts';
 import { STATUS_STATE } from '../machine/counters.ts';
-import { loadRawImage, type LoadedImage } from '../machine/elf.ts';
-import { MAX_HARTS, RAM_BASE, UART_COUNT } from '../machine/memory-map.ts';
+import { bootSoftware, type BootSoftware, type LoadedSoftware } from '../machine/boot.ts';
+import type { SymbolTable } from '../machine/elf.ts';
+import { MAX_HARTS, UART_COUNT } from '../machine/memory-map.ts';
 import type {
   ConsoleStream, HartCounters, HartRegisters, LabMachine, MachineOptions, RunState, StepResult, StopReason,
 } from './api.ts';
@@ -42,8 +44,8 @@ const CONSOLE_POLL_MS = 10_000;
 
 /**
  * Builds a machine whose harts will run in Web Workers. Needs a
- * cross-origin isolated page (SharedArrayBuffer). Throws ImageError for a
- * bad image. Nothing runs until powerOn().
+ * cross-origin isolated page (SharedArrayBuffer). Throws ImageError or
+ * BootConfigError for bad software. Nothing runs until powerOn().
  */
 export function createWorkerMachine(options: MachineOptions): WorkerMachine {
   if (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated)) {
@@ -66,12 +68,11 @@ interface HartThread {
 export class WorkerMachine implements LabMachine {
   readonly harts: number;
   readonly clock = 'real-time' as const;
-  readonly symbols: LoadedImage['symbols'];
+  readonly symbols: SymbolTable;
   readonly board: Board;
   private readonly views: RuntimeViews;
   private readonly sharedClock: SharedClock;
-  private readonly image: Uint8Array;
-  private readonly imageFormat: 'elf' | 'raw';
+  private readonly software: BootSoftware;
   private readonly counters: CounterView[] = [];
   private readonly tx: ByteRing[];
   private readonly rx: ByteRing[];
@@ -93,8 +94,7 @@ export class WorkerMachine implements LabMachine {
       throw new Error(`a machine has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
     }
     this.harts = options.harts;
-    this.image = options.image;
-    this.imageFormat = options.imageFormat ?? 'elf';
+    this.software = options;
     let clock: SharedClock | undefined;
     this.board = new Board({
       harts: this.harts,
@@ -104,7 +104,7 @@ export class WorkerMachine implements LabMachine {
     });
     this.views = new RuntimeViews(this.board.sab, this.board.runtimeOffset);
     clock = this.sharedClock = new SharedClock(this.views.control, this.views.clock);
-    this.symbols = this.loadImage().symbols;
+    this.symbols = this.loadSoftware().symbols;
     const control = this.views.control;
     control[C_MAGIC] = RUNTIME_MAGIC;
     control[C_HARTS] = this.harts;
@@ -142,10 +142,7 @@ export class WorkerMachine implements LabMachine {
     return this.serialized(async () => {
       if (this.runState === 'running' || this.runState === 'paused') return;
       if (this.runState === 'stopped') await this.stopWorkers();
-      if (this.powerCycles++ > 0) {
-        this.board.reset();
-        this.loadImage();
-      }
+      if (this.powerCycles++ > 0) this.loadSoftware();
       for (const ring of this.rx) ring.clear();
       Atomics.add(this.views.control, C_RESET_GENERATION, 1);
       this.reason = undefined;
@@ -255,11 +252,17 @@ export class WorkerMachine implements LabMachine {
       end: () => {
         this.inputs[uart].ended = true;
       },
+      // The page's machine never stops as idle, so open input changes nothing here.
+      holdInputOpen: () => this.inputs[uart].hold(),
     };
   }
 
   symbolize(address: number): string | undefined {
     return this.symbols.lookup(address >>> 0);
+  }
+
+  deviceTree(): Uint8Array {
+    return this.board.deviceTreeBlob();
   }
 
   dispose(): void {
@@ -285,11 +288,9 @@ export class WorkerMachine implements LabMachine {
     return Number.isFinite(this.speedLimit) ? this.speedLimit : 0;
   }
 
-  private loadImage(): LoadedImage {
-    const ram = this.board.ram8;
-    const image = this.imageFormat === 'elf' ? this.board.loadElf(this.image) : loadRawImage(this.image, RAM_BASE, ram);
-    this.board.setStartAddress(RAM_BASE); // as QEMU with -bios none: the boot ROM enters RAM at its start
-    return image;
+  /** Resets the devices and loads the machine's software (image, kernel, boot modules) into RAM. */
+  private loadSoftware(): LoadedSoftware {
+    return bootSoftware(this.board, this.software);
   }
 
   private async startWorker(hart: number): Promise<HartThread> {
@@ -331,8 +332,7 @@ export class WorkerMachine implements LabMachine {
   /** Parks every hart, resets devices and RAM contents, then lets the harts start over in state `then`. */
   private async resetBoard(then: number): Promise<void> {
     await this.command(RUN_HALTED);
-    this.board.reset();
-    this.loadImage();
+    this.loadSoftware();
     Atomics.add(this.views.control, C_RESET_GENERATION, 1);
     this.sharedClock.setRate(then === RUN_RUNNING ? timeRate(this.speedLimitWord()) : 0, 0);
     await this.command(then);

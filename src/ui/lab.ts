@@ -1,13 +1,15 @@
 /*
- * The page's machine: fetches the image, builds the worker machine through
- * the runtime's public API, keeps the console's output for the terminal,
- * and carries out what the controls ask. Components call these functions
+ * The page's machine: fetches the image (and the kernel and the boot
+ * modules the address names), builds the worker machine through the
+ * runtime's public API, keeps the console's output for the terminal, and
+ * carries out what the controls ask. Components call these functions
  * and read the stores; they never touch the machine themselves.
  */
 import {
-  createWorkerMachine, type ConsoleStream, type LabMachine, type RunState,
+  createWorkerMachine, ImageError, RecentBytes, type BootFile, type ConsoleStream, type LabMachine, type MachineOptions,
+  type RunState,
 } from '../runtime/index.ts';
-import type { LabConfig } from './config.ts';
+import type { LabAddress, LabConfig } from './config.ts';
 import { startSampler } from './sampler.ts';
 import { useLab } from './store.ts';
 import { installTestHook } from './test-hook.ts';
@@ -17,8 +19,7 @@ const CONSOLE_HISTORY_BYTES = 1 << 20;
 
 /** Everything UART0 printed since the page loaded, and who wants the next bytes. */
 export class ConsoleLog {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
+  private readonly history = new RecentBytes(CONSOLE_HISTORY_BYTES);
   private readonly listeners = new Set<(bytes: Uint8Array) => void>();
 
   constructor(readonly stream: ConsoleStream) {
@@ -27,7 +28,7 @@ export class ConsoleLog {
 
   /** Calls `listener` with the history, then with every new chunk. Returns a function that unsubscribes. */
   subscribe(listener: (bytes: Uint8Array) => void): () => void {
-    for (const chunk of this.chunks) listener(chunk);
+    for (const chunk of this.history.chunks()) listener(chunk);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -38,9 +39,7 @@ export class ConsoleLog {
   }
 
   private append(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
-    while (this.bytes > CONSOLE_HISTORY_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.length;
+    this.history.push(chunk);
     for (const listener of this.listeners) listener(chunk);
   }
 }
@@ -57,14 +56,47 @@ export function labConsole(): ConsoleLog | undefined {
   return console0;
 }
 
-/** Loads the image, builds the machine and powers it on. */
-export async function startLab(config: LabConfig): Promise<void> {
+/**
+ * A file under the site's base. A missing file fails, also where the
+ * server answers with its page instead (an HTML fallback, as Vite's).
+ */
+async function fetchSiteFile(path: string): Promise<Uint8Array> {
+  const response = await fetch(import.meta.env.BASE_URL + path);
+  if (!response.ok) throw new Error(`cannot load ${path}: ${response.status} ${response.statusText}`);
+  if (response.headers.get('content-type')?.startsWith('text/html')) throw new Error(`cannot load ${path}: no such file`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchBootFile(file: string): Promise<BootFile> {
+  return { file, bytes: await fetchSiteFile(file) };
+}
+
+/** The software the configuration names, fetched. */
+async function fetchSoftware(config: LabConfig): Promise<Pick<MachineOptions, 'image' | 'kernel' | 'modules'>> {
+  const [image, kernel, modules] = await Promise.all([
+    fetchSiteFile(config.image),
+    config.kernel === undefined ? undefined : fetchBootFile(config.kernel),
+    Promise.all(config.modules.map(async (spec) => ({ ...spec, ...(await fetchBootFile(spec.file)) }))),
+  ]);
+  return { image, kernel, modules };
+}
+
+/** Why the machine could not start, for the page: problems of the image name it, those of other files name theirs. */
+function startFailure(error: unknown, config: LabConfig): string {
+  const message = (error as Error).message;
+  return error instanceof ImageError && error.file === undefined ? `${config.image}: ${message}` : message;
+}
+
+/** Loads what the address asks for, builds the machine and powers it on; a bad address or file shows why. */
+export async function startLab(address: LabAddress): Promise<void> {
+  if ('error' in address) {
+    useLab.setState({ status: 'error', error: `the address asks for what the lab cannot do: ${address.error}` });
+    return;
+  }
+  const { config } = address;
   useLab.setState({ status: 'loading', image: config.image, harts: config.harts, ramMiB: config.ramMiB, speed: config.speed });
   try {
-    const response = await fetch(import.meta.env.BASE_URL + config.image);
-    if (!response.ok) throw new Error(`cannot load ${config.image}: ${response.status} ${response.statusText}`);
-    const image = new Uint8Array(await response.arrayBuffer());
-    const created = createWorkerMachine({ harts: config.harts, ramMiB: config.ramMiB, image });
+    const created = createWorkerMachine({ harts: config.harts, ramMiB: config.ramMiB, ...(await fetchSoftware(config)) });
     created.setSpeed(config.speed);
     machine = created;
     console0 = new ConsoleLog(created.console(0));
@@ -74,7 +106,7 @@ export async function startLab(config: LabConfig): Promise<void> {
     useLab.setState({ status: 'ready' });
     await created.powerOn();
   } catch (error) {
-    useLab.setState({ status: 'error', error: (error as Error).message });
+    useLab.setState({ status: 'error', error: startFailure(error, config) });
   }
 }
 

@@ -1,7 +1,8 @@
 /*
  * window.__hyperlab: what the end-to-end tests read, without going
  * through the renderer's DOM (the terminal may draw on a canvas): the
- * terminal's text from xterm's buffer, and the counters from shared memory.
+ * terminal's text from xterm's buffer, the counters from shared memory, and
+ * the device tree the machine wrote.
  */
 import type { Terminal } from '@xterm/xterm';
 import type { HartState, LabMachine, RunState } from '../runtime/index.ts';
@@ -13,6 +14,8 @@ export interface LabTestHook {
   retired(hart: number): number;
   hartState(hart: number): HartState;
   runState(): RunState;
+  /** The device tree blob the machine wrote at its last reset, as bytes. */
+  deviceTree(): number[];
 }
 
 declare global {
@@ -46,5 +49,6 @@ export function installTestHook(machine: LabMachine): void {
     retired: (hart) => machine.hart(hart).retired(),
     hartState: (hart) => machine.hart(hart).state(),
     runState: () => machine.state(),
+    deviceTree: () => Array.from(machine.deviceTree()),
   };
 }
