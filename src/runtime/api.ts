@@ -72,6 +72,10 @@ export interface HartCounters {
   pc(): number;
   /** Instructions retired, in all modes or in one MODE_*. */
   retired(mode?: number): number;
+  /** Instructions retired in VS/VU-mode with hgatp's VMID `vmid` (VMIDs from 63 share the last count). */
+  retiredByVmid(vmid: number): number;
+  /** VM exits (traps that switched V from 1 to 0), in all or by cause slot (counters.causeSlot). */
+  vmExits(slot?: number): number;
   /** Traps by cause slot (counters.causeSlot) and the mode that took them (TARGET_*). */
   traps(target: number, slot: number): number;
   /** Milliseconds the hart has slept in WFI since power-on (0 in the thread machine). */

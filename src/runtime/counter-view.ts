@@ -3,7 +3,9 @@
  * writes (shared memory in the worker machine): HartCounters for both
  * machines.
  */
-import { MODE_COUNT, RETIRED, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex } from '../machine/counters.ts';
+import {
+  CAUSE_SLOTS, COUNTED_VMIDS, MODE_COUNT, RETIRED, RETIRED_BY_VMID, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex, VM_EXITS,
+} from '../machine/counters.ts';
 import type { HartCounters, HartState } from './api.ts';
 import { T_ASLEEP_SINCE, T_WAITING_MS } from './layout.ts';
 import { hostMilliseconds } from './shared-clock.ts';
@@ -36,6 +38,17 @@ export class CounterView implements HartCounters {
     if (mode !== undefined) return this.counters[RETIRED + mode];
     let total = 0;
     for (let m = 0; m < MODE_COUNT; m++) total += this.counters[RETIRED + m];
+    return total;
+  }
+
+  retiredByVmid(vmid: number): number {
+    return this.counters[RETIRED_BY_VMID + Math.min(Math.max(vmid, 0), COUNTED_VMIDS - 1)];
+  }
+
+  vmExits(slot?: number): number {
+    if (slot !== undefined) return this.counters[VM_EXITS + slot];
+    let total = 0;
+    for (let s = 0; s < CAUSE_SLOTS; s++) total += this.counters[VM_EXITS + s];
     return total;
   }
 

@@ -19,6 +19,8 @@ function fakeMachine(harts: number) {
     mode: () => 0,
     pc: () => 0x8000_0000,
     retired: (mode?: number) => (mode === undefined || mode === 0 ? retired[id] : 0),
+    retiredByVmid: () => 0,
+    vmExits: () => 0,
     traps: () => 0,
     waitingMs: () => 0,
   });
