@@ -250,6 +250,11 @@ static int next_focus(int focus)
 static void switch_focus(void)
 {
     console.focus = next_focus(console.focus);
+    if (console.focus > 0) {
+        spin_lock(&console.lock[0]);
+        flush_line(&domains[console.focus]);   /* the prompt it printed, without a line end yet */
+        spin_unlock(&console.lock[0]);
+    }
     if (console.focus == FOCUS_HYPERVISOR)
         hv_printk("*** Serial input to the hypervisor (type 'CTRL-a' three times to switch input; 'h' for help)\n");
     else
