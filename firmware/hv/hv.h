@@ -42,6 +42,8 @@ struct pcpu;
 #define VSIE_STIE     0x020u
 #define VSIE_SEIE     0x200u
 #define INSN_WFI      0x10500073u
+#define TINST_PTE_READ  0x00002000u /* htinst for a G-stage fault on a VS-stage PTE read (RV32) */
+#define TINST_PTE_WRITE 0x00002020u /* ... and on its A/D update */
 
 /* The hypervisor's fences, from C: GCC's own .attribute arch would hide 'h' from the assembler. */
 static inline void hfence_vvma_all(void)
@@ -413,6 +415,8 @@ void vcpu_request_flush(struct vcpu *v);
 
 void vcpu_exit(struct vcpu *v) __attribute__((noreturn));
 const char *exit_cause_name(int slot);
+void guest_memory_crash(struct vcpu *v, uint32_t cause);
+uint32_t guest_fault_address(void);
 void hv_fatal_trap(void) __attribute__((noreturn));
 
 /* ---- vsbi.c ---- */

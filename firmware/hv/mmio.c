@@ -144,7 +144,7 @@ static void inject_access_fault(struct vcpu *v, int store)
 
 void mmio_guest_page_fault(struct vcpu *v, uint32_t cause)
 {
-    uint32_t gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
+    uint32_t gpa = guest_fault_address();
     int store = cause == CAUSE_STORE_GUEST_PAGE_FAULT;
     int (*device)(struct vcpu *, uint32_t, struct access *, uint32_t *) = 0;
     uint32_t offset = 0;
@@ -155,8 +155,7 @@ void mmio_guest_page_fault(struct vcpu *v, uint32_t cause)
         device = plic_access;
         offset = gpa - GUEST_PLIC_BASE;
     } else {
-        domain_crash(v, "%s guest-physical 0x%08x, outside its memory (pc 0x%08x)",
-                     store ? "store to" : "load from", (unsigned)gpa, (unsigned)v->regs.pc);
+        guest_memory_crash(v, cause);
         return;
     }
     struct access a;

@@ -69,8 +69,11 @@ static uint32_t fetch_instruction(struct vcpu *v)
 static void virtual_instruction(struct vcpu *v, uint32_t cause)
 {
     (void)cause;
+    /* stval holds the instruction, or 0. Before blocking a vCPU on its word the
+     * hypervisor reads the instruction itself: QEMU 7.2 can leave in stval the
+     * last instruction it decoded (the hypervisor's own WFI, when idle). */
     uint32_t insn = csr_read(stval);
-    if (insn == 0)
+    if (insn == 0 || insn == INSN_WFI)
         insn = fetch_instruction(v);
     if (insn == INSN_WFI && (v->regs.sstatus & SSTATUS_SPP)) {
         v->regs.pc += 4;
@@ -91,14 +94,47 @@ static void guest_page_fault(struct vcpu *v, uint32_t cause)
     mmio_guest_page_fault(v, cause);
 }
 
+/*
+ * The guest-physical address of a guest-page fault: htval holds it >> 2;
+ * for the guest's own access its two low bits are stval's, for a walk of
+ * its page tables (htinst a pseudoinstruction: nonzero, bit 0 clear) zero.
+ */
+uint32_t guest_fault_address(void)
+{
+    uint32_t htinst = csr_read(htinst);
+    int walk = htinst != 0 && !(htinst & 1);
+    return csr_read(htval) << 2 | (walk ? 0 : csr_read(stval) & 3);
+}
+
+/*
+ * A guest-page fault outside the domain's RAM and devices: the domain
+ * touched memory it does not own. htinst tells a walk of the guest's own
+ * page tables (a pseudoinstruction; htval then holds the PTE's address)
+ * from the access itself.
+ */
+void guest_memory_crash(struct vcpu *v, uint32_t cause)
+{
+    static const char *const kinds[] = {
+        [CAUSE_FETCH_GUEST_PAGE_FAULT - 20] = "instruction fetch from",
+        [CAUSE_LOAD_GUEST_PAGE_FAULT - 20] = "load from",
+        [CAUSE_STORE_GUEST_PAGE_FAULT - 20] = "store to",
+    };
+    uint32_t htinst = csr_read(htinst), gpa = guest_fault_address();
+    if (htinst == TINST_PTE_READ || htinst == TINST_PTE_WRITE)
+        domain_crash(v, "page-table %s at guest-physical 0x%08x, outside its memory, for address 0x%08x (pc 0x%08x)",
+                     htinst == TINST_PTE_READ ? "read" : "write", (unsigned)gpa, (unsigned)csr_read(stval),
+                     (unsigned)v->regs.pc);
+    else
+        domain_crash(v, "%s guest-physical 0x%08x, outside its memory (pc 0x%08x)", kinds[cause - 20], (unsigned)gpa,
+                     (unsigned)v->regs.pc);
+}
+
 /* Anything else the guest caused that the hypervisor does not serve. */
 static void unexpected_exit(struct vcpu *v, uint32_t cause)
 {
     int slot = cause_slot(cause);
-    uint32_t gpa = csr_read(htval) << 2 | (csr_read(stval) & 3);
     if (cause == CAUSE_FETCH_GUEST_PAGE_FAULT)
-        domain_crash(v, "instruction fetch from guest-physical 0x%08x, outside its memory (pc 0x%08x)",
-                     (unsigned)gpa, (unsigned)v->regs.pc);
+        guest_memory_crash(v, cause);
     else
         domain_crash(v, "%s (cause %u) at pc 0x%08x, tval 0x%08x", exit_cause_name(slot), (unsigned)cause,
                      (unsigned)v->regs.pc, (unsigned)csr_read(stval));

@@ -336,8 +336,12 @@ export class ThreadMachine implements LabMachine {
           this.stop({ kind: 'idle' });
           break;
         }
-        if (deterministic && timerArmed) machine.skipToNextDeadline();
-        else await this.sleep(deterministic ? MAX_SLEEP_MS : this.msToNextDeadline());
+        if (deterministic && timerArmed) {
+          machine.skipToNextDeadline();
+          await yieldToEventLoop(); // an idle machine's timers must not starve the host's events
+        } else {
+          await this.sleep(deterministic ? MAX_SLEEP_MS : this.msToNextDeadline());
+        }
       } else {
         await yieldToEventLoop();
       }

@@ -69,7 +69,7 @@ export interface HvSession {
   stop(): Promise<void>;
 }
 
-const DEFAULT_WAIT_MS = 240_000;
+const DEFAULT_WAIT_MS = Number(process.env.HYPERLAB_WAIT_MS ?? 240_000);
 const POLL_MS = 10;
 
 const withoutReturns = (text: string) => text.replace(/\r/g, '');
@@ -119,7 +119,7 @@ class HyperLabSession implements HvSession {
 
   constructor(options: HvOptions) {
     this.name = `HyperLab, ${options.harts} hart${options.harts > 1 ? 's' : ''}`;
-    this.machine = createThreadMachine({
+    const machine = createThreadMachine({
       harts: options.harts,
       ramMiB: options.ramMiB ?? 128,
       image: readFileSync(HYPERVISOR_IMAGE),
@@ -127,13 +127,14 @@ class HyperLabSession implements HvSession {
       clock: 'deterministic',
       maxInstructions: options.maxInstructions ?? 20_000_000_000,
     });
+    this.machine = machine;
     for (let uart = 0; uart < 8; uart++) {
       this.outputs.push('');
-      this.machine.console(uart).onOutput((bytes) => { this.outputs[uart] += Buffer.from(bytes).toString('latin1'); });
+      machine.console(uart).onOutput((bytes) => { this.outputs[uart] += Buffer.from(bytes).toString('latin1'); });
     }
     this.stopped = (async () => {
-      await this.machine.powerOn();
-      this.reason = await whenStopped(this.machine);
+      await machine.powerOn();
+      this.reason = await whenStopped(machine);
       return this.reason;
     })();
   }
