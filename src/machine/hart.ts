@@ -21,6 +21,13 @@
  * names its op in a comment, and hart.test.ts checks those names against
  * decode.ts's Op table.
  *
+ * Debug triggers (trigger.ts) cost nothing while none is armed for the
+ * current mode: a batch reads the trigger module's mask for its mode once.
+ * While a load or store trigger is armed, the batch's data TLB tag is one
+ * that never matches, so every load and store takes the slow path, which
+ * checks the triggers; while an execute trigger is armed, batches are one
+ * instruction long and the trigger is checked before each.
+ *
  * Chromium's V8 keeps small integers (Smis) in 31 bits, so an address at
  * or above 0x40000000 read from a field is a boxed number there. The loop
  * therefore truncates pc to int32 on entry (`this.pc | 0`): without that,
@@ -35,6 +42,7 @@ import {
   ACCESS_FAULT_CAUSE, ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PMP_ENTRIES, pmpAllows, translate,
   type MmuState,
 } from './mmu.ts';
+import { MODE_INDEX_VIRTUAL, TRIGGER_EXECUTE, TRIGGER_LOAD, TRIGGER_STORE, TriggerModule } from './trigger.ts';
 
 /** What a hart needs from the board. */
 export interface HartBus {
@@ -65,6 +73,8 @@ const ITLB_SIZE = 64;
 const ITLB_MASK = ITLB_SIZE - 1;
 /** Longest run of instructions between interrupt checks. */
 export const MAX_BATCH = 4096;
+/** A data TLB tag no entry has (bit 31 is never set in a tag; -1, an empty entry, needs bits 20-30): forces the slow path. */
+const NO_TLB_ENTRY = 0x80000000 | 0;
 
 /** A physical page of decoded instructions. */
 class DecodedPage {
@@ -143,6 +153,8 @@ export class Hart implements MmuState {
   vscause = 0;
   vstval = 0;
   vsatp = 0;
+  /** Sdtrig: tselect, tdata1..3, tinfo and the triggers behind them. */
+  readonly triggers = new TriggerModule();
 
   // ---- counters ----
   private minstret = 0;
@@ -172,6 +184,8 @@ export class Hart implements MmuState {
   private romPages = new Map<number, DecodedPage>();
   /** Set by a slow-path access that touched a device: the batch ends after it. */
   private deviceTouched = false;
+  /** The kinds of access (TRIGGER_LOAD, _STORE, _EXECUTE) triggers watch in the running batch's mode. */
+  private watchedKinds = 0;
 
   // ---- pending trap (set by fault(), consumed by the loop) ----
   private trapCause = 0;
@@ -221,6 +235,7 @@ export class Hart implements MmuState {
     this.htimedeltaLow = this.htimedeltaHigh = 0;
     this.vsstatus = this.vstvec = this.vsscratch = this.vsepc = this.vscause = this.vstval = this.vsatp = 0;
     this.minstret = this.mcycle = 0;
+    this.triggers.reset();
     this.counters.fill(0);
     this.publishStatus();
     this.reservationAddress = -1;
@@ -421,7 +436,14 @@ export class Hart implements MmuState {
     const writeOffset = this.writeOffset;
     const privAtStart = this.priv;
     const virtAtStart = this.virt;
-    const dataTag = this.contextTag(this.dataPriv(), this.dataVirt());
+    const watched = this.triggers.watchByMode[virtAtStart ? privAtStart + MODE_INDEX_VIRTUAL : privAtStart];
+    this.watchedKinds = watched;
+    if (watched & TRIGGER_EXECUTE) {
+      if (this.executeTriggerFires()) return 0;
+      limit = 1; // the next instruction is checked by the next batch
+    }
+    const dataTag = (watched & (TRIGGER_LOAD | TRIGGER_STORE)) ? NO_TLB_ENTRY
+      : this.contextTag(this.dataPriv(), this.dataVirt());
     const fetchTagBits = this.contextTag(this.priv, this.virt);
     let pc = this.pc | 0; // int32 from the start: see the note at the top
     let icount = 0;
@@ -758,7 +780,7 @@ export class Hart implements MmuState {
             pc = next;
             break loop; // a CSR write may enable an interrupt or change translation
           case 62: { // LR_W
-            const index = this.atomicIndex(x[rs1], true);
+            const index = this.atomicIndex(x[rs1], true, TRIGGER_LOAD);
             const v = Atomics.load(ram32, index);
             this.reservationAddress = index;
             this.reservationValue = v;
@@ -767,7 +789,7 @@ export class Hart implements MmuState {
             break;
           }
           case 63: { // SC_W
-            const index = this.atomicIndex(x[rs1], false);
+            const index = this.atomicIndex(x[rs1], false, TRIGGER_STORE);
             let failed = 1;
             if (this.reservationAddress === index &&
               Atomics.compareExchange(ram32, index, this.reservationValue, x[rs2]) === this.reservationValue) {
@@ -788,7 +810,7 @@ export class Hart implements MmuState {
           case 70: // AMOMAX_W
           case 71: // AMOMINU_W
           case 72: // AMOMAXU_W
-            x[rd] = atomicMemoryOperation(ram32, this.atomicIndex(x[rs1], false), x[rs2], w & 127);
+            x[rd] = atomicMemoryOperation(ram32, this.atomicIndex(x[rs1], false, TRIGGER_LOAD | TRIGGER_STORE), x[rs2], w & 127);
             pc = next;
             break;
           case 73: // HLV_B
@@ -1068,8 +1090,14 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /** A load that missed the TLB, is misaligned, or reaches a device. Returns the raw value. */
+  /** A load that missed the TLB, is misaligned, reaches a device or is watched by a trigger. Returns the raw value. */
   private loadSlow(va: number, size: number): number {
+    if (this.watchedKinds & TRIGGER_LOAD) this.checkDataTriggers(va, size, TRIGGER_LOAD);
+    return this.loadUnwatched(va, size);
+  }
+
+  /** loadSlow once the triggers let the load through. */
+  private loadUnwatched(va: number, size: number): number {
     if ((va & (size - 1)) !== 0) return this.loadMisaligned(va, size);
     const pa = this.dataAddress(va, size, ACCESS_LOAD);
     const offset = pa - this.ramBase;
@@ -1080,15 +1108,21 @@ export class Hart implements MmuState {
   /** Misaligned loads are done byte by byte, as QEMU does them. */
   private loadMisaligned(va: number, size: number): number {
     let v = 0;
-    for (let i = 0; i < size; i++) v |= (this.loadSlow((va + i) | 0, 1) & 0xff) << (8 * i);
+    for (let i = 0; i < size; i++) v |= (this.loadUnwatched((va + i) | 0, 1) & 0xff) << (8 * i);
     return v;
   }
 
   private storeSlow(va: number, value: number, size: number): void {
+    if (this.watchedKinds & TRIGGER_STORE) this.checkDataTriggers(va, size, TRIGGER_STORE);
+    this.storeUnwatched(va, value, size);
+  }
+
+  /** storeSlow once the triggers let the store through. */
+  private storeUnwatched(va: number, value: number, size: number): void {
     if ((va & (size - 1)) !== 0) {
       // Check every byte's translation first so a fault writes nothing.
       for (let i = 0; i < size; i++) this.dataAddress((va + i) | 0, 1, ACCESS_STORE);
-      for (let i = 0; i < size; i++) this.storeSlow((va + i) | 0, value >>> (8 * i), 1);
+      for (let i = 0; i < size; i++) this.storeUnwatched((va + i) | 0, value >>> (8 * i), 1);
       return;
     }
     const pa = this.dataAddress(va, size, ACCESS_STORE);
@@ -1133,6 +1167,8 @@ export class Hart implements MmuState {
   private virtualMachineAccess(op: number, rd: number, va: number, value: number): void {
     const priv = (this.hstatus & C.HSTATUS_SPVP) ? C.PRV_S : C.PRV_U;
     const size = VM_ACCESS_SIZE[op - Op.HLV_B];
+    const kind = op >= Op.HSV_B ? TRIGGER_STORE : TRIGGER_LOAD;
+    if (this.watchedKinds & kind) this.checkDataTriggers(va, size, kind);
     if (op >= Op.HSV_B) {
       for (let i = 0; i < size; i++) this.guestAddress((va + i) | 0, ACCESS_STORE, priv, false);
       for (let i = 0; i < size; i++) {
@@ -1184,8 +1220,12 @@ export class Hart implements MmuState {
     }
   }
 
-  /** Translates the address of an LR/SC/AMO; returns its index in ram32. */
-  private atomicIndex(va: number, isLoadReserved: boolean): number {
+  /**
+   * Translates the address of an LR/SC/AMO; returns its index in ram32.
+   * `kinds`: what it is to the triggers (LR a load, SC a store, an AMO both).
+   */
+  private atomicIndex(va: number, isLoadReserved: boolean, kinds: number): number {
+    if (this.watchedKinds & kinds) this.checkDataTriggers(va, 4, kinds);
     const access = isLoadReserved ? ACCESS_LOAD : ACCESS_STORE;
     const virt = this.dataVirt();
     if ((va & 3) !== 0) this.fault(isLoadReserved ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, va, virt);
@@ -1194,6 +1234,46 @@ export class Hart implements MmuState {
     if (offset < 0 || offset >= this.ramSize) this.fault(ACCESS_FAULT_CAUSE[access], va, virt);
     if (!isLoadReserved) this.invalidateCode(offset, 4);
     return offset >>> 2;
+  }
+
+  // ================================================================
+  // Debug triggers (trigger.ts): reached only while one is armed for the mode
+  // ================================================================
+
+  /** The trigger module's index of the current mode. */
+  private modeIndex(): number {
+    return this.virt ? this.priv + MODE_INDEX_VIRTUAL : this.priv;
+  }
+
+  /**
+   * Before the instruction at this.pc: takes the breakpoint exception if an
+   * execute trigger fires on it (mepc = that pc, mtval = 0, as QEMU 7.2).
+   * Returns whether it did. Comes before any fault of the fetch itself.
+   */
+  private executeTriggerFires(): boolean {
+    const pc = this.pc | 0;
+    const mode = this.modeIndex();
+    if (!this.triggers.executeAddressMatches(pc, mode)) return false;
+    if (!this.triggers.executeMatches(pc, mode, this.instructionLength(pc))) return false;
+    this.takeTrap(C.CAUSE_BREAKPOINT, false, 0);
+    this.publishStatus();
+    return true;
+  }
+
+  /** The length of the instruction at `pc` (2 or 4), or 0 if its fetch faults (which then happens as usual). */
+  private instructionLength(pc: number): number {
+    try {
+      const parcel = this.readParcel(this.fetchSlow(pc), (pc & 0xfff) >>> 1, pc);
+      return (parcel & 3) === 3 ? 4 : 2;
+    } catch (thrown) {
+      if (thrown !== TRAP) throw thrown;
+      return 0;
+    }
+  }
+
+  /** Raises a breakpoint exception (tval 0) if a trigger watching `kinds` fires on this access. */
+  private checkDataTriggers(va: number, size: number, kinds: number): void {
+    if (this.triggers.dataMatches(va, size, kinds, this.modeIndex())) this.fault(C.CAUSE_BREAKPOINT, 0);
   }
 
   private invalidateCodeAt(index: number): void {
