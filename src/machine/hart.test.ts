@@ -223,6 +223,16 @@ describe('CSRs and traps', () => {
     expect(hart.readMip() & (1 << C.IRQ_S_EXT)).toBe(0);
   });
 
+  it('has no Sstc: menvcfgh.STCE stays 0 when written, stimecmp is an illegal CSR', () => {
+    const CSR_STIMECMP = 0x14d;
+    const { hart, x } = run([
+      A.li(T0, -1), A.csrrw(0, C.CSR_MENVCFGH, T0), A.csrrs(A0, C.CSR_MENVCFGH, 0), A.csrrw(0, CSR_STIMECMP, T0),
+    ].flat());
+    expect(x[A0]).toBe(0);
+    expect(hart.mcause).toBe(C.CAUSE_ILLEGAL_INSTRUCTION); // the run ends at the trap handler
+    expect(hart.mtval >>> 0).toBe(A.csrrw(0, CSR_STIMECMP, T0));
+  });
+
   it('counts retired instructions per mode, not the ones that trap', () => {
     const { hart } = run([A.addi(A0, 0, 1), A.ecall()], (h) => { h.mtvec = BASE + 8; });
     expect(hart.counters[K.RETIRED + K.MODE_M]).toBe(1);
