@@ -102,6 +102,12 @@
   li t0, control;                       \
   csrw tdata1, t0
 
+/* Arm trigger 0 with `control` on the first instruction the next TRY_IN
+ * runs (its label 92). Clobbers t0, t1. */
+#define ARM_AT_TRY(control)             \
+  la t1, 92f;                           \
+  ARM(0, control, t1)
+
 /* Disable trigger `index`: its type with no mode bits (QEMU 7.2 ignores a
  * write of 0). Clobbers t0. */
 #define DISARM(index, type)             \
@@ -109,12 +115,6 @@
   csrw tselect, t0;                     \
   li t0, type;                          \
   csrw tdata1, t0
-
-/* a0 = `csr` after writing `value` to it. */
-#define WRITE_READ(csr, value)          \
-  li a0, value;                         \
-  csrw csr, a0;                         \
-  csrr a0, csr
 
 /* TRY_IN's mode switch for M-mode itself: the ecall is then cause 11. */
 #define GOTO_M(target) j target
@@ -279,16 +279,13 @@ main:
   CHECK(43, a1, 0)
   CHECK_MPP(44, MSTATUS_MPP_M)
   /* A compressed instruction; type 6 with the 16-bit size. */
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL6 | MCONTROL_M | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL6 | MCONTROL_M | MCONTROL_EXECUTE)
   FIRES_IN(45, GOTO_M, c.addi a1, 1)
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL6 | MCONTROL_SIZE_16 | MCONTROL_M | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL6 | MCONTROL_SIZE_16 | MCONTROL_M | MCONTROL_EXECUTE)
   FIRES_IN(46, GOTO_M, c.addi a1, 1)
   CHECK(47, a1, 0)
   /* A 4-byte instruction with the 32-bit size. */
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL | MCONTROL_SIZE_32 | MCONTROL_M | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL | MCONTROL_SIZE_32 | MCONTROL_M | MCONTROL_EXECUTE)
   FIRES_IN(48, GOTO_M, .option push; .option norvc; addi a1, a1, 1; .option pop)
   /* Its second half is not an instruction address: nothing fires. */
   la t1, 92f + 2
@@ -296,8 +293,7 @@ main:
   RUNS_IN(49, GOTO_M, ECALL_M, .option push; .option norvc; addi a1, a1, 1; .option pop)
   CHECK(50, a1, 1)
   /* Before the instruction's own exception: an ecall. */
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL | MCONTROL_M | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL | MCONTROL_M | MCONTROL_EXECUTE)
   FIRES_IN(51, GOTO_M, ecall)
   /* Before the fetch: at an address where nothing is (an access fault
    * otherwise). */
@@ -402,20 +398,15 @@ main:
     RUN, RUN, FIRE, FIRE, FIRE)
   PRINT_LINE "type 6 modes: M, S, U, VS, VU: ok"
   /* Execute and store triggers from the lower modes. */
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL | MCONTROL_U | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL | MCONTROL_U | MCONTROL_EXECUTE)
   FIRES_IN(94, GOTO_U, addi a1, a1, 1)
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL | MCONTROL_U | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL | MCONTROL_U | MCONTROL_EXECUTE)
   RUNS_IN(95, GOTO_HS, ECALL_HS, addi a1, a1, 1)
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL6 | MCONTROL6_VS | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL6 | MCONTROL6_VS | MCONTROL_EXECUTE)
   FIRES_IN(96, GOTO_VS, addi a1, a1, 1)
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL6 | MCONTROL6_VS | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL6 | MCONTROL6_VS | MCONTROL_EXECUTE)
   RUNS_IN(97, GOTO_VU, ECALL_VU, addi a1, a1, 1)
-  la t1, 92f
-  ARM(0, TDATA1_MCONTROL6 | MCONTROL6_VU | MCONTROL_EXECUTE, t1)
+  ARM_AT_TRY(TDATA1_MCONTROL6 | MCONTROL6_VU | MCONTROL_EXECUTE)
   FIRES_IN(98, GOTO_VU, addi a1, a1, 1)
   ARM(0, TDATA1_MCONTROL6 | MCONTROL_S | MCONTROL_STORE, s0)
   FIRES_IN(99, GOTO_HS, sw a1, 0(s0))

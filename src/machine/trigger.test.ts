@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as C from './csr-defs.ts';
 import { Hart } from './hart.ts';
-import { TEST_RAM_BASE, TestBus } from './testing/bus.ts';
+import { TEST_RAM_BASE } from './testing/bus.ts';
 import * as A from './testing/encode.ts';
+import { runProgram } from './testing/program.ts';
 import {
   MCONTROL6_VS, MCONTROL_EXECUTE, MCONTROL_LOAD, MCONTROL_M, MCONTROL_STORE, MCONTROL_U, TINFO_TYPES,
   TRIGGER_EXECUTE, TRIGGER_LOAD, TRIGGER_STORE, TriggerModule,
@@ -109,18 +110,9 @@ describe('trigger matching', () => {
   });
 });
 
-/** Runs `program` in M-mode from RAM base until its final `j .`; the trap handler is that `j .`. */
-function run(program: (number | number[])[], setup: (hart: Hart) => void, limit = 200) {
-  const bus = new TestBus();
-  const words = program.flat().concat([A.jal(0, 0)]);
-  bus.load(BASE, words);
-  const hart = new Hart(0, bus);
-  hart.reset(BASE);
-  const end = (BASE + 4 * (words.length - 1)) | 0;
-  hart.mtvec = end;
-  setup(hart);
-  for (let i = 0; i < limit && hart.pc !== end; i++) hart.run(1);
-  return hart;
+/** Runs `program` in M-mode (runProgram: the trap handler is its final `j .`); returns the hart. */
+function run(program: (number | number[])[], setup: (hart: Hart) => void): Hart {
+  return runProgram(program, setup, 200).hart;
 }
 
 /** Sets trigger 0 of `hart` from M-mode's point of view (as csrw would). */
