@@ -116,6 +116,17 @@
   li t0, type;                          \
   csrw tdata1, t0
 
+/* Check n: tdata1 reads `expected` after `value` is written to it. */
+#define TDATA1_READS(n, value, expected) \
+  WRITE_READ(tdata1, value);            \
+  CHECK(n, a0, expected)
+
+/* Check n: the instruction is illegal in the mode `gomode` enters (mtval =
+ * its bits). */
+#define ILLEGAL_IN(n, gomode, ...)      \
+  TRY_IN(gomode, __VA_ARGS__);          \
+  CHECK_TRAPPED(n, CAUSE_ILLEGAL_INSTRUCTION)
+
 /* TRY_IN's mode switch for M-mode itself: the ecall is then cause 11. */
 #define GOTO_M(target) j target
 
@@ -185,32 +196,22 @@ main:
   PRINT_LINE "reset: 2 triggers, type 2, disabled; tinfo 0x44; tselect stops at 1: ok"
 
 /* ---- tdata1 WARL: the fields each type keeps. ---- */
-  WRITE_READ(tdata1, 0x2fffffff)
-  CHECK(12, a0, 0x2003005f)
-  WRITE_READ(tdata1, TDATA1_MCONTROL | TDATA1_DMODE | MCONTROL_M | MCONTROL_EXECUTE)
-  CHECK(13, a0, TDATA1_MCONTROL | MCONTROL_M | MCONTROL_EXECUTE)
-  WRITE_READ(tdata1, 0x6fffffff)
-  CHECK(14, a0, 0x6180005f)
-  WRITE_READ(tdata1, TDATA1_MCONTROL6 | MCONTROL6_SIZE_48)
-  CHECK(15, a0, TDATA1_MCONTROL6)
-  WRITE_READ(tdata1, TDATA1_MCONTROL6 | MCONTROL6_SIZE_64 | MCONTROL6_VS)
-  CHECK(16, a0, TDATA1_MCONTROL6 | MCONTROL6_SIZE_64 | MCONTROL6_VS)
-  WRITE_READ(tdata1, 0x6fe7ffbf)   /* size 7 is not supported */
-  CHECK(17, a0, 0x6180001f)
+  TDATA1_READS(12, 0x2fffffff, 0x2003005f)
+  TDATA1_READS(13, TDATA1_MCONTROL | TDATA1_DMODE | MCONTROL_M | MCONTROL_EXECUTE,
+    TDATA1_MCONTROL | MCONTROL_M | MCONTROL_EXECUTE)  /* dmode reads 0 */
+  TDATA1_READS(14, 0x6fffffff, 0x6180005f)
+  TDATA1_READS(15, TDATA1_MCONTROL6 | MCONTROL6_SIZE_48, TDATA1_MCONTROL6)
+  TDATA1_READS(16, TDATA1_MCONTROL6 | MCONTROL6_SIZE_64 | MCONTROL6_VS,
+    TDATA1_MCONTROL6 | MCONTROL6_SIZE_64 | MCONTROL6_VS)
+  TDATA1_READS(17, 0x6fe7ffbf, 0x6180001f)   /* size 7 is not supported */
   /* Unsupported types: tdata1 stays as it was. */
-  WRITE_READ(tdata1, 0x3000ffff)
-  CHECK(18, a0, 0x6180001f)
-  WRITE_READ(tdata1, 0x4000ffff)
-  CHECK(19, a0, 0x6180001f)
-  WRITE_READ(tdata1, 0x5000ffff)
-  CHECK(20, a0, 0x6180001f)
-  WRITE_READ(tdata1, 0x7000ffff)
-  CHECK(21, a0, 0x6180001f)
-  WRITE_READ(tdata1, 0xffffffff)
-  CHECK(22, a0, 0x6180001f)
+  TDATA1_READS(18, 0x3000ffff, 0x6180001f)
+  TDATA1_READS(19, 0x4000ffff, 0x6180001f)
+  TDATA1_READS(20, 0x5000ffff, 0x6180001f)
+  TDATA1_READS(21, 0x7000ffff, 0x6180001f)
+  TDATA1_READS(22, 0xffffffff, 0x6180001f)
   /* Back to type 2: the type 6 fields go. */
-  WRITE_READ(tdata1, 0x21ffffff)
-  CHECK(23, a0, 0x2003005f)
+  TDATA1_READS(23, 0x21ffffff, 0x2003005f)
   DISARM(0, TDATA1_MCONTROL)
   csrr a0, tdata1
   CHECK(24, a0, TDATA1_MCONTROL)
@@ -221,8 +222,7 @@ main:
   csrw tselect, t0
   WRITE_READ(tdata2, 0x12345678)
   CHECK(26, a0, 0x12345678)
-  WRITE_READ(tdata1, TDATA1_MCONTROL6)
-  CHECK(27, a0, TDATA1_MCONTROL6)
+  TDATA1_READS(27, TDATA1_MCONTROL6, TDATA1_MCONTROL6)
   csrw tselect, zero
   csrr a0, tdata2
   CHECK(28, a0, 0xffffffff)
@@ -237,24 +237,15 @@ main:
 
 /* ---- CSRs that are not there (illegal, mtval = the instruction), and the
  *      trigger CSRs from HS-mode and VS-mode (M-level: illegal). ---- */
-  TRY_IN(GOTO_M, csrr a0, CSR_TCONTROL)
-  CHECK_TRAPPED(32, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_M, csrr a0, CSR_MCONTEXT)
-  CHECK_TRAPPED(33, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_M, csrr a0, CSR_MSCONTEXT)
-  CHECK_TRAPPED(34, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_M, csrr a0, CSR_HCONTEXT)
-  CHECK_TRAPPED(35, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_M, csrr a0, CSR_SCONTEXT)
-  CHECK_TRAPPED(36, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_HS, csrr a0, tselect)
-  CHECK_TRAPPED(37, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_HS, csrw tdata1, zero)
-  CHECK_TRAPPED(38, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_VS, csrr a0, tinfo)
-  CHECK_TRAPPED(39, CAUSE_ILLEGAL_INSTRUCTION)
-  TRY_IN(GOTO_U, csrr a0, tdata2)
-  CHECK_TRAPPED(40, CAUSE_ILLEGAL_INSTRUCTION)
+  ILLEGAL_IN(32, GOTO_M, csrr a0, CSR_TCONTROL)
+  ILLEGAL_IN(33, GOTO_M, csrr a0, CSR_MCONTEXT)
+  ILLEGAL_IN(34, GOTO_M, csrr a0, CSR_MSCONTEXT)
+  ILLEGAL_IN(35, GOTO_M, csrr a0, CSR_HCONTEXT)
+  ILLEGAL_IN(36, GOTO_M, csrr a0, CSR_SCONTEXT)
+  ILLEGAL_IN(37, GOTO_HS, csrr a0, tselect)
+  ILLEGAL_IN(38, GOTO_HS, csrw tdata1, zero)
+  ILLEGAL_IN(39, GOTO_VS, csrr a0, tinfo)
+  ILLEGAL_IN(40, GOTO_U, csrr a0, tdata2)
   PRINT_LINE "tcontrol, mcontext, scontext: none; trigger CSRs from HS, VS, U: illegal: ok"
 
 /* ---- Execute triggers in M-mode: the breakpoint comes before the
