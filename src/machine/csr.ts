@@ -305,7 +305,10 @@ export function csrWrite(h: Hart, csr: number, value: number): void {
     h.flushTlb();
     return;
   }
-  if (csr >= C.CSR_TSELECT && csr <= C.CSR_TINFO) return h.triggers.write(csr, value);
+  if (csr >= C.CSR_TSELECT && csr <= C.CSR_TINFO) {
+    if (h.triggers.write(csr, value)) h.flushTlb(); // the TLBs must not hold a watched page
+    return;
+  }
   if (isHardwiredZeroCounter(csr)) return;
   h.illegalCsr();
 }

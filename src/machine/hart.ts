@@ -21,12 +21,14 @@
  * names its op in a comment, and hart.test.ts checks those names against
  * decode.ts's Op table.
  *
- * Debug triggers (trigger.ts) cost nothing while none is armed for the
- * current mode: a batch reads the trigger module's mask for its mode once.
- * While a load or store trigger is armed, the batch's data TLB tag is one
- * that never matches, so every load and store takes the slow path, which
- * checks the triggers; while an execute trigger is armed, batches are one
- * instruction long and the trigger is checked before each.
+ * Debug triggers (trigger.ts) cost nothing while none is armed: a batch
+ * reads the trigger module's mask for its mode once, and the TLBs never
+ * hold the virtual page of an armed trigger (arming one flushes them). So
+ * every load or store to a watched page takes the slow path, which checks
+ * the triggers; entering a watched code page goes through fetchSlow, which
+ * checks the instruction it enters at and leaves the watched instruction's
+ * slot undecoded, so reaching it takes slowSlot, which checks it. Other
+ * pages run at full speed.
  *
  * Chromium's V8 keeps small integers (Smis) in 31 bits, so an address at
  * or above 0x40000000 read from a field is a boxed number there. The loop
@@ -42,7 +44,9 @@ import {
   ACCESS_FAULT_CAUSE, ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PMP_ENTRIES, pmpAllows, translate,
   type MmuState,
 } from './mmu.ts';
-import { MODE_INDEX_VIRTUAL, TRIGGER_EXECUTE, TRIGGER_LOAD, TRIGGER_STORE, TriggerModule } from './trigger.ts';
+import {
+  MODE_INDEX_VIRTUAL, TRIGGER_COUNT, TRIGGER_EXECUTE, TRIGGER_LOAD, TRIGGER_STORE, TriggerModule,
+} from './trigger.ts';
 
 /** What a hart needs from the board. */
 export interface HartBus {
@@ -73,8 +77,6 @@ const ITLB_SIZE = 64;
 const ITLB_MASK = ITLB_SIZE - 1;
 /** Longest run of instructions between interrupt checks. */
 export const MAX_BATCH = 4096;
-/** A data TLB tag no entry has (bit 31 is never set in a tag; -1, an empty entry, needs bits 20-30): forces the slow path. */
-const NO_TLB_ENTRY = 0x80000000 | 0;
 
 /** A physical page of decoded instructions. */
 class DecodedPage {
@@ -436,14 +438,8 @@ export class Hart implements MmuState {
     const writeOffset = this.writeOffset;
     const privAtStart = this.priv;
     const virtAtStart = this.virt;
-    const watched = this.triggers.watchByMode[virtAtStart ? privAtStart + MODE_INDEX_VIRTUAL : privAtStart];
-    this.watchedKinds = watched;
-    if (watched & TRIGGER_EXECUTE) {
-      if (this.executeTriggerFires()) return 0;
-      limit = 1; // the next instruction is checked by the next batch
-    }
-    const dataTag = (watched & (TRIGGER_LOAD | TRIGGER_STORE)) ? NO_TLB_ENTRY
-      : this.contextTag(this.dataPriv(), this.dataVirt());
+    this.watchedKinds = this.triggers.watchByMode[virtAtStart ? privAtStart + MODE_INDEX_VIRTUAL : privAtStart];
+    const dataTag = this.contextTag(this.dataPriv(), this.dataVirt());
     const fetchTagBits = this.contextTag(this.priv, this.virt);
     let pc = this.pc | 0; // int32 from the start: see the note at the top
     let icount = 0;
@@ -1008,14 +1004,20 @@ export class Hart implements MmuState {
   // Instruction fetch and decode
   // ================================================================
 
-  /** Translates the page of `pc` for execution and returns its decoded page. */
+  /** The loop's way to the decoded page of `pc` when the fetch TLB misses. */
   private fetchSlow(pc: number): DecodedPage {
+    if (this.watchedKinds & TRIGGER_EXECUTE) return this.fetchWatched(pc);
+    return this.fetchPageOf(pc);
+  }
+
+  /** Translates the page of `pc` for execution and returns its decoded page. */
+  private fetchPageOf(pc: number): DecodedPage {
     const pa = translate(this, pc, ACCESS_FETCH, this.priv, this.virt);
     const pageAddress = pa - (pa % 4096);
     if (!pmpAllows(this, pa, 2, ACCESS_FETCH, this.priv)) this.fault(C.CAUSE_FETCH_ACCESS, pc, this.virt);
     const page = this.decodedPageAt(pageAddress, pc);
-    if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv)) {
-      const vpn = pc >>> 12;
+    const vpn = pc >>> 12;
+    if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv) && !this.triggers.watchesPage(vpn, TRIGGER_EXECUTE)) {
       this.fetchTag[vpn & ITLB_MASK] = vpn | this.contextTag(this.priv, this.virt);
       this.fetchPage[vpn & ITLB_MASK] = page;
     }
@@ -1058,6 +1060,7 @@ export class Hart implements MmuState {
    * next page); leaves it in this.decoded and returns its word.
    */
   private slowSlot(pc: number, page: DecodedPage, slot: number): number {
+    if (this.watchedKinds & TRIGGER_EXECUTE) this.checkExecuteTrigger(pc);
     const low = this.readParcel(page, slot, pc);
     if ((low & 3) !== 3) {
       decode(low, this.decoded);
@@ -1068,7 +1071,7 @@ export class Hart implements MmuState {
       // each time (rare, and the two pages may be remapped independently).
       page.ops[slot] = Op.CROSS_PAGE;
       const nextPc = (pc + 2) | 0;
-      const nextPage = this.fetchSlow(nextPc);
+      const nextPage = this.fetchPageOf(nextPc);
       decode(low | (this.readParcel(nextPage, 0, nextPc) << 16), this.decoded);
       return this.decoded.word;
     }
@@ -1201,8 +1204,9 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows. */
+  /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows and no trigger watches. */
   private fillDataEntry(va: number, pa: number, access: number): void {
+    if (this.triggers.watchesPage(va >>> 12, TRIGGER_LOAD | TRIGGER_STORE)) return;
     const pageAddress = pa - (pa % 4096);
     const offset = pageAddress - this.ramBase;
     const priv = this.dataPriv();
@@ -1246,24 +1250,35 @@ export class Hart implements MmuState {
   }
 
   /**
-   * Before the instruction at this.pc: takes the breakpoint exception if an
-   * execute trigger fires on it (mepc = that pc, mtval = 0, as QEMU 7.2).
-   * Returns whether it did. Comes before any fault of the fetch itself.
+   * fetchSlow while an execute trigger is armed for the mode: checks the
+   * instruction the loop enters the page at (before its fetch can fault),
+   * and leaves the slots of watched instructions on the page undecoded, so
+   * that the loop reaches them through slowSlot, which checks them too.
    */
-  private executeTriggerFires(): boolean {
-    const pc = this.pc | 0;
+  private fetchWatched(pc: number): DecodedPage {
+    this.checkExecuteTrigger(pc);
+    const page = this.fetchPageOf(pc);
+    for (let i = 0; i < TRIGGER_COUNT; i++) {
+      const address = this.triggers.tdata2[i];
+      if ((address >>> 12) === (pc >>> 12)) page.ops[(address & 0xfff) >>> 1] = Op.UNDECODED;
+    }
+    return page;
+  }
+
+  /**
+   * Raises a breakpoint exception before the instruction at `pc` if an
+   * execute trigger fires on it (mepc = that pc, mtval = 0, as QEMU 7.2).
+   */
+  private checkExecuteTrigger(pc: number): void {
     const mode = this.modeIndex();
-    if (!this.triggers.executeAddressMatches(pc, mode)) return false;
-    if (!this.triggers.executeMatches(pc, mode, this.instructionLength(pc))) return false;
-    this.takeTrap(C.CAUSE_BREAKPOINT, false, 0);
-    this.publishStatus();
-    return true;
+    if (!this.triggers.executeAddressMatches(pc, mode)) return;
+    if (this.triggers.executeMatches(pc, mode, this.instructionLength(pc))) this.fault(C.CAUSE_BREAKPOINT, 0);
   }
 
   /** The length of the instruction at `pc` (2 or 4), or 0 if its fetch faults (which then happens as usual). */
   private instructionLength(pc: number): number {
     try {
-      const parcel = this.readParcel(this.fetchSlow(pc), (pc & 0xfff) >>> 1, pc);
+      const parcel = this.readParcel(this.fetchPageOf(pc), (pc & 0xfff) >>> 1, pc);
       return (parcel & 3) === 3 ? 4 : 2;
     } catch (thrown) {
       if (thrown !== TRAP) throw thrown;

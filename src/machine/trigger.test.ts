@@ -136,10 +136,11 @@ describe('the hart with triggers', () => {
   });
 
   it('stops a load and a store before they happen, once the trigger is armed by a CSR write', () => {
-    // The load warms the TLB first: arming must still catch the store to the same page.
+    // A store warms the TLB first, and another one to the same page after arming does not fire:
+    // the store to the trigger's address must still be caught.
     const program = [
-      A.lui(T0, DATA >>> 12), A.lw(A1, T0, 4), A.csrrw(0, C.CSR_TDATA2, T0),
-      A.li(T1, TYPE2 | MCONTROL_M | MCONTROL_STORE), A.csrrw(0, C.CSR_TDATA1, T1), A.li(A0, 7),
+      A.lui(T0, DATA >>> 12), A.sw(A1, T0, 4), A.csrrw(0, C.CSR_TDATA2, T0),
+      A.li(T1, TYPE2 | MCONTROL_M | MCONTROL_STORE), A.csrrw(0, C.CSR_TDATA1, T1), A.li(A0, 7), A.sw(A0, T0, 8),
     ].flat();
     const hart = run([...program, A.sw(A0, T0, 0)], () => {});
     expect(hart.mcause).toBe(C.CAUSE_BREAKPOINT);
@@ -162,6 +163,23 @@ describe('the hart with triggers', () => {
     expect(user.mcause).toBe(C.CAUSE_BREAKPOINT);
     expect(user.mepc).toBe(userCode | 0);
     expect(user.x[A0]).toBe(0);
+  });
+
+  it('catches an instruction already decoded, reached inside its page in one long batch', () => {
+    // A loop of 5 rounds; the trigger on its body is armed (by a CSR write) in the third round.
+    const body = BASE + 4 * 3;
+    const program = [
+      A.li(A0, 0), A.li(T1, body), // li body is two words
+      A.addi(A0, A0, 1), // body
+      A.addi(T0, 0, 3), A.bne(A0, T0, 12), A.li(A1, TYPE6 | MCONTROL_M | MCONTROL_EXECUTE),
+      A.csrrw(0, C.CSR_TDATA2, T1), A.csrrw(0, C.CSR_TDATA1, A1),
+      A.addi(T0, 0, 5), A.blt(A0, T0, -4 * 8),
+    ].flat();
+    expect(program[3]).toBe(A.addi(A0, A0, 1));
+    const { hart } = runProgram(program, undefined, 10, 10_000);
+    expect(hart.mcause).toBe(C.CAUSE_BREAKPOINT);
+    expect(hart.mepc).toBe(body | 0);
+    expect(hart.x[A0]).toBe(3);
   });
 
   it('leaves the fast paths alone while nothing is armed for the current mode', () => {

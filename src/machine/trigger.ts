@@ -29,7 +29,9 @@
  * type 2 trigger (QEMU 7.2 then never fires in VS or VU).
  *
  * The hart asks `watchByMode` once per batch of instructions: while it is
- * zero for the current mode, no fetch, load or store is checked at all.
+ * zero for the current mode, no fetch, load or store is checked at all; and
+ * it keeps the pages watchesPage names out of its TLBs, so that only
+ * accesses to those pages reach its checks.
  */
 import { CSR_TDATA1, CSR_TDATA2, CSR_TDATA3, CSR_TSELECT } from './csr-defs.ts';
 
@@ -68,6 +70,7 @@ const TRIGGER_KINDS = TRIGGER_LOAD | TRIGGER_STORE | TRIGGER_EXECUTE;
 /** The mode bits each type keeps. */
 const MCONTROL_MODES = MCONTROL_M | MCONTROL_S | MCONTROL_U;
 const MCONTROL6_MODES = MCONTROL_MODES | MCONTROL6_VS | MCONTROL6_VU;
+const ALL_MODES = MCONTROL6_MODES;
 
 /**
  * Indexes of the execution modes in watchByMode: the privilege level
@@ -90,6 +93,8 @@ export class TriggerModule {
    * _EXECUTE) some trigger is enabled for in that mode: the hart's gate.
    */
   readonly watchByMode = new Int32Array(MODE_INDEXES);
+  /** The kinds some trigger is enabled for in some mode. */
+  private armedKinds = 0;
 
   constructor() {
     this.reset();
@@ -114,20 +119,34 @@ export class TriggerModule {
     }
   }
 
-  /** Writes one of the trigger CSRs with WARL legalization; tinfo ignores writes. */
-  write(csr: number, value: number): void {
+  /**
+   * Writes one of the trigger CSRs with WARL legalization; tinfo ignores
+   * writes. Returns true when the pages watchesPage names may have changed
+   * (the hart must then flush its TLBs).
+   */
+  write(csr: number, value: number): boolean {
     switch (csr) {
       case CSR_TSELECT:
         if (value >>> 0 < TRIGGER_COUNT) this.tselect = value;
-        return;
+        return false;
       case CSR_TDATA1:
         this.tdata1[this.tselect] = legalizeTdata1(value, this.tdata1[this.tselect]);
         this.updateWatch();
-        return;
+        return true;
       case CSR_TDATA2:
         this.tdata2[this.tselect] = value;
-        return;
+        return true;
     }
+    return false;
+  }
+
+  /** Whether a trigger enabled (in any mode) for one of `kinds` is set on an address of virtual page `vpn`. */
+  watchesPage(vpn: number, kinds: number): boolean {
+    if ((this.armedKinds & kinds) === 0) return false;
+    for (let i = 0; i < TRIGGER_COUNT; i++) {
+      if ((this.tdata2[i] >>> 12) === vpn && (this.tdata1[i] & kinds) !== 0 && (this.tdata1[i] & ALL_MODES) !== 0) return true;
+    }
+    return false;
   }
 
   /** True when a trigger with the execute bit, enabled in `mode`, is set on `pc`. */
@@ -175,11 +194,13 @@ export class TriggerModule {
   /** Recomputes watchByMode from the triggers. */
   private updateWatch(): void {
     this.watchByMode.fill(0);
+    this.armedKinds = 0;
     for (let i = 0; i < TRIGGER_COUNT; i++) {
       for (let mode = 0; mode < MODE_INDEXES; mode++) {
         if (this.watches(i, TRIGGER_KINDS, mode)) this.watchByMode[mode] |= this.tdata1[i] & TRIGGER_KINDS;
       }
     }
+    for (const kinds of this.watchByMode) this.armedKinds |= kinds;
   }
 }
 

@@ -8,8 +8,12 @@ import { Hart } from '../hart.ts';
 import { TEST_RAM_BASE, TestBus } from './bus.ts';
 import { jal } from './encode.ts';
 
-/** Runs `program` one instruction at a time until its final `j .` (at most `limit` instructions). */
-export function runProgram(program: (number | number[])[], setup?: (hart: Hart, bus: TestBus) => void, limit = 10_000) {
+/**
+ * Runs `program` until its final `j .`, in batches of `batch` instructions
+ * (one by default, so it stops right there), at most `limit` batches.
+ */
+export function runProgram(program: (number | number[])[], setup?: (hart: Hart, bus: TestBus) => void, limit = 10_000,
+  batch = 1) {
   const bus = new TestBus();
   const words = program.flat().concat([jal(0, 0)]);
   bus.load(TEST_RAM_BASE, words);
@@ -18,6 +22,6 @@ export function runProgram(program: (number | number[])[], setup?: (hart: Hart, 
   const end = (TEST_RAM_BASE + 4 * (words.length - 1)) | 0;
   hart.mtvec = end;
   setup?.(hart, bus);
-  for (let i = 0; i < limit && hart.pc !== end; i++) hart.run(1);
+  for (let i = 0; i < limit && hart.pc !== end; i++) hart.run(batch);
   return { hart, bus, x: hart.x };
 }
