@@ -117,9 +117,9 @@ system: $(SYSTEM_IMAGES)
 
 # The SBI firmware checked from S-mode (tests/sbi.c as its payload): one
 # image, run by the differential tests like the other tests/ programs.
-$(SYS_BUILD)/tests/sbi.elf: tests/sbi.c include/sbi.h kernel/kernel.ld common/source-name.h
+$(SYS_BUILD)/tests/sbi.elf: tests/sbi.c include/sbi.h kernel/kernel.ld lib/fdt.c lib/string.c $(LIB_HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SYS_CFLAGS) -T kernel/kernel.ld $(SYS_LDFLAGS) -o $@ $<
+	$(CC) $(SYS_CFLAGS) -T kernel/kernel.ld $(SYS_LDFLAGS) -o $@ $< lib/fdt.c lib/string.c
 
 $(SYS_BUILD)/tests/sbi.bin: $(SYS_BUILD)/tests/sbi.elf
 	$(OBJCOPY) -O binary $< $@

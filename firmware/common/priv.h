@@ -138,6 +138,9 @@
   ecall;                                \
 99:
 
+/* a0 = the value of `csr` after writing `value` to it (clobbers t0). */
+#define WRITE_READ(csr, value) li t0, value; csrw csr, t0; csrr a0, csr
+
 /* Check number n: (reg & mask) == expected. Clobbers t1. */
 #define CHECK_BITS(n, reg, mask, expected) \
   li t1, mask;                          \

@@ -78,6 +78,10 @@
 /* misa */
 #define MISA_H (1u << ('H' - 'A'))
 
+/* menvcfgh: the upper half of menvcfg on RV32. STCE (menvcfg bit 63), with
+ * Sstc: stimecmp (and a hypervisor's henvcfg.STCE) usable below M-mode. */
+#define MENVCFGH_STCE (1u << 31)
+
 /* Counters S (mcounteren) or U (scounteren) may read: cycle, time, instret. */
 #define COUNTEREN_CY_TM_IR 0x7u
 

@@ -47,6 +47,7 @@ struct hart {
     volatile uint32_t ssip_pending;  /* send_ipi: raise SSIP */
     volatile uint32_t fence_requested; /* remote fences asked for (a count) */
     volatile uint32_t fence_done;    /* the request count a full fence covered */
+    int sstc;                        /* Sstc: set_timer writes stimecmp (menvcfg.STCE is set) */
 };
 extern struct hart harts[SBI_MAX_HARTS];
 
@@ -110,6 +111,8 @@ int console_getc(void);
 void sbi_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* timer.c */
+void timer_init(uint32_t hartid);
+void timer_stop(uint32_t hartid);
 void timer_handle(struct trap_regs *regs);
 
 /* ipi.c */

@@ -19,8 +19,8 @@ void hsm_init(uint32_t boot_hartid)
 void hsm_wait(uint32_t hart)
 {
     struct hart *self = &harts[hart];
-    csr_clear(mie, MIP_MTIP);
-    mip_update(MIP_STIP | MIP_SSIP, 0);
+    timer_stop(hart);
+    mip_update(MIP_SSIP, 0);
     csr_write(mie, MIP_MSIP);
     for (;;) {
         ipi_clear(hart);

@@ -2,7 +2,7 @@
  * main.c: bringing up the SBI firmware. The boot hart reads the platform
  * from the device tree, prints the banner and starts the payload (the
  * kernel at SBI_PAYLOAD_ADDRESS) in S-mode; every hart sets its own
- * machine-mode CSRs: PMP, trap delegation, counter access.
+ * machine-mode CSRs: PMP, trap delegation, counter access, Sstc.
  */
 #include "firmware.h"
 #include "riscv.h"
@@ -55,7 +55,8 @@ static void hart_init(uint32_t id)
     }
     csr_write(medeleg, medeleg);
     csr_write(mideleg, mideleg);
-    csr_write(mcounteren, COUNTEREN_CY_TM_IR);
+    csr_write(mcounteren, COUNTEREN_CY_TM_IR);   /* TM: also what Sstc needs for stimecmp */
+    timer_init(id);
     ipi_clear(id);
     csr_write(mie, MIP_MSIP);
 }

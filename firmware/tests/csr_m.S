@@ -58,9 +58,6 @@
 #define MENVCFG_FIOM 0x1
 #define SATP_PPN 0x003fffff
 
-/* a0 = the value of `csr` after writing `value` to it (clobbers t0). */
-#define WRITE_READ(csr, value) li t0, value; csrw csr, t0; csrr a0, csr
-
 TEST_ENTRY
 
 main:

@@ -42,9 +42,6 @@
 #define HENVCFG_FIOM 1
 #define NOT_SGEI (~MIP_SGEIP)
 
-/* a0 = the value of `csr` after writing `value` to it (clobbers t0). */
-#define WRITE_READ(csr, value) li t0, value; csrw csr, t0; csrr a0, csr
-
 /* Values the VS-mode view test puts in the VS and the HS-level CSRs. */
 #define VS_SCRATCH  0x11111111
 #define HS_SCRATCH  0x22222222

@@ -4,17 +4,24 @@
  * 0x80000000, this program as its payload at 0x80400000), so the same image
  * runs on HyperLab and, with -bios none, on QEMU.
  *
- * hyperlab-test: harts=4
+ * hyperlab-test: harts=4 hyperlab-line="sstc: no (riscv,isa); stimecmp is an illegal instruction" qemu-line="sstc: yes (riscv,isa); stimecmp from S-mode, timer interrupt taken"
  *
  * Checks, in order: BASE (versions, IDs, probing), unknown extensions and
  * functions, DBCN and the legacy console, TIME (a timer interrupt arrives
- * and set_timer clears it), IPI (to this hart; a bad mask), HSM (status,
+ * and set_timer clears it), Sstc (where the hart's riscv,isa lists it, as on
+ * QEMU's default CPU, the firmware has set menvcfg.STCE and S-mode's own
+ * stimecmp raises the supervisor timer interrupt, which is taken; where it
+ * does not, as on HyperLab, stimecmp is an illegal instruction: the two
+ * machines print different lines there, which the differential test checks
+ * one per machine), IPI (to this hart; a bad mask), HSM (status,
  * starting a hart with an opaque value, the hart stopping itself, starting
  * it again), RFENCE (with another hart running), SRST (a bad type). Passes
  * by powering off through SRST; fails with the check's number as exit status.
  */
 #include <stdint.h>
+#include "fdt.h"
 #include "sbi.h"
+#include "string.h"
 
 #define MAX_HARTS   16
 #define STACK_SIZE  1024
@@ -23,6 +30,9 @@
 #define SIP_STIP    0x020u
 #define SIE_STIE    0x020u
 #define SIE_SSIE    0x002u
+#define SSTATUS_SIE 0x002u
+#define SCAUSE_SUPERVISOR_TIMER 0x80000005u
+#define CAUSE_ILLEGAL_INSTRUCTION 2u
 #define SPIN_LIMIT  10000000    /* polls before a wait counts as failed */
 
 struct sbiret {
@@ -31,6 +41,8 @@ struct sbiret {
 };
 
 static int check_number;
+static struct fdt fdt;
+static volatile uint32_t trap_cause, trap_count;   /* what sstc_trap saw */
 uint8_t stacks[MAX_HARTS][STACK_SIZE] __attribute__((aligned(16)));   /* secondary_start uses it */
 static volatile uint32_t secondary_hartid = ~0u, secondary_opaque, secondary_runs, secondary_stop;
 
@@ -39,7 +51,7 @@ __asm__(
     ".globl _start\n"
     "_start:\n"
     "  la sp, boot_stack_top\n"
-    "  call sbi_test_main\n"
+    "  call sbi_test_main\n"                  /* a0 = hartid, a1 = device tree */
     "1: j 1b\n"
     ".popsection\n"
     ".pushsection .text, \"ax\"\n"
@@ -187,6 +199,96 @@ static void test_timer(void)
     check(!(csr_sip() & SIP_STIP));
 }
 
+/* stimecmp (Sstc), never smaller on the way. */
+static void stimecmp_write(uint64_t when)
+{
+    __asm__ volatile("csrw stimecmp, %0" :: "r"(0xffffffffu));
+    __asm__ volatile("csrw stimecmph, %0" :: "r"((uint32_t)(when >> 32)));
+    __asm__ volatile("csrw stimecmp, %0" :: "r"((uint32_t)when));
+}
+
+/*
+ * The S-mode trap handler of the Sstc checks: records scause; the timer
+ * interrupt is answered by moving stimecmp out of reach, an exception (the
+ * illegal stimecmp write, 4 bytes) by going on after the instruction.
+ */
+__attribute__((interrupt("supervisor"), aligned(4))) static void sstc_trap(void)
+{
+    uint32_t cause, epc;
+    __asm__ volatile("csrr %0, scause" : "=r"(cause));
+    trap_cause = cause;
+    trap_count++;
+    if (cause == SCAUSE_SUPERVISOR_TIMER) {
+        stimecmp_write(~0ull);
+    } else {
+        __asm__ volatile("csrr %0, sepc" : "=r"(epc));
+        __asm__ volatile("csrw sepc, %0" :: "r"(epc + 4));
+    }
+}
+
+/* 1 if the ISA string names `extension` among its multi-letter extensions ("_sstc"). */
+static int isa_has(const char *isa, const char *extension)
+{
+    size_t n = strlen(extension);
+    for (const char *p = isa; *p; p++)
+        if (*p == '_' && strncmp(p + 1, extension, n) == 0 && (p[1 + n] == '_' || p[1 + n] == 0))
+            return 1;
+    return 0;
+}
+
+/* riscv,isa of the hart `self` in the device tree at `dtb`, or 0. */
+static const char *hart_isa(uint32_t self, const void *dtb)
+{
+    if (fdt_parse(&fdt, dtb) < 0)
+        return 0;
+    int cpus = fdt_path(&fdt, "/cpus");
+    for (int cpu = fdt_next_child(&fdt, cpus, -1); cpu >= 0; cpu = fdt_next_child(&fdt, cpus, cpu)) {
+        uint32_t id;
+        if (fdt_reg(&fdt, cpu, 0, &id, 0) == 0 && id == self)
+            return fdt_prop(&fdt, cpu, "riscv,isa", 0);
+    }
+    return 0;
+}
+
+/* Sstc present: S-mode sets its own timer in stimecmp and takes the interrupt. */
+static void sstc_present(void)
+{
+    print("sstc: yes (riscv,isa); stimecmp from S-mode, timer interrupt taken\n");
+    trap_count = 0;
+    uint64_t when = now() + 1000;
+    stimecmp_write(when);
+    __asm__ volatile("csrs sie, %0" :: "r"(SIE_STIE));
+    __asm__ volatile("csrs sstatus, %0" :: "r"(SSTATUS_SIE));
+    for (int i = 0; i < SPIN_LIMIT && trap_count == 0; i++)
+        __asm__ volatile("wfi");
+    __asm__ volatile("csrc sstatus, %0" :: "r"(SSTATUS_SIE));
+    check(trap_count == 1 && trap_cause == SCAUSE_SUPERVISOR_TIMER);
+    check(now() >= when);
+    check(!(csr_sip() & SIP_STIP));
+}
+
+/* Sstc absent: stimecmp does not exist (the firmware delegates illegal instructions to S-mode). */
+static void sstc_absent(void)
+{
+    print("sstc: no (riscv,isa); stimecmp is an illegal instruction\n");
+    trap_count = 0;
+    __asm__ volatile("csrw stimecmp, zero");
+    check(trap_count == 1 && trap_cause == CAUSE_ILLEGAL_INSTRUCTION);
+}
+
+static void test_sstc(uint32_t self, const void *dtb)
+{
+    const char *isa = hart_isa(self, dtb);
+    check(isa != 0);
+    uint32_t stvec;
+    __asm__ volatile("csrrw %0, stvec, %1" : "=r"(stvec) : "r"(sstc_trap));
+    if (isa_has(isa, "sstc"))
+        sstc_present();
+    else
+        sstc_absent();
+    __asm__ volatile("csrw stvec, %0" :: "r"(stvec));
+}
+
 static void test_ipi(uint32_t self)
 {
     print("ipi: send_ipi to this hart raises SSIP\n");
@@ -257,12 +359,13 @@ static void test_hsm_and_rfence(uint32_t self)
     }
 }
 
-void sbi_test_main(uint32_t hartid)
+void sbi_test_main(uint32_t hartid, const void *dtb)
 {
     print("sbi test: the HyperLab SBI firmware, from S-mode\n");
     test_base();
     test_console();
     test_timer();
+    test_sstc(hartid, dtb);
     test_ipi(hartid);
     test_hsm_and_rfence(hartid);
     print("srst: a bad reset type is refused\n");

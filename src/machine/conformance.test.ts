@@ -12,6 +12,10 @@
  *   harts=N      number of harts on both machines (default 1)
  *   qemu="ARGS"  extra QEMU arguments, split at spaces (for instance an exact
  *                instruction count for programs that read instret)
+ *   hyperlab-line="TEXT" qemu-line="TEXT"
+ *                (together) a line where the machines differ on purpose (an
+ *                extension one has and the other lacks): each must print its
+ *                own line, and the outputs are compared with it masked
  *
  * Also checked here: the committed images in public/firmware are what the
  * sources build to, and the build does not depend on where the tree is.
@@ -35,9 +39,16 @@ const HYPERLAB_TIMEOUT_MS = 100_000;
 const QEMU_TIMEOUT_MS = 30_000;
 const BUILD_TIMEOUT_MS = 300_000;
 
+/** The line each machine prints where they differ on purpose. */
+interface MachineLines {
+  hyperlab: string;
+  qemu: string;
+}
+
 interface TestHeader {
   harts: number;
   qemuArgs: string[];
+  machineLines?: MachineLines;
 }
 
 /** Reads the `hyperlab-test:` line of a program's source (defaults without one). */
@@ -46,7 +57,8 @@ function parseTestHeader(source: string): TestHeader {
   const line = /hyperlab-test:(.*)/.exec(source);
   if (!line) return header;
   const fields = line[1].replace(/\*\/.*$/, '').trim();
-  const field = /(\w+)=("[^"]*"|\S+)\s*/y;
+  const field = /([\w-]+)=("[^"]*"|\S+)\s*/y;
+  const lines: Partial<MachineLines> = {};
   let at = 0;
   while (at < fields.length) {
     field.lastIndex = at;
@@ -56,10 +68,30 @@ function parseTestHeader(source: string): TestHeader {
     const value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
     if (key === 'harts' && /^[1-9]\d*$/.test(value)) header.harts = Number(value);
     else if (key === 'qemu') header.qemuArgs = value.split(/\s+/).filter(Boolean);
+    else if (key === 'hyperlab-line' && value) lines.hyperlab = value;
+    else if (key === 'qemu-line' && value) lines.qemu = value;
     else throw new Error(`hyperlab-test: unknown or malformed field '${match[0].trim()}'`);
     at = field.lastIndex;
   }
+  if ((lines.hyperlab === undefined) !== (lines.qemu === undefined)) {
+    throw new Error('hyperlab-test: hyperlab-line and qemu-line go together');
+  }
+  if (lines.hyperlab !== undefined) header.machineLines = lines as MachineLines;
   return header;
+}
+
+/** Where the machines print their own line (MachineLines), the comparison sees this instead. */
+const MACHINE_LINE_MARK = '<the line where the machines differ>';
+
+/** `output` with every line equal to `line` replaced by the mark (unchanged without a line). */
+function maskLine(output: string, line: string | undefined): string {
+  if (line === undefined) return output;
+  return output.split('\n').map((text) => (text === line ? MACHINE_LINE_MARK : text)).join('\n');
+}
+
+/** The lines of `output`. */
+function linesOf(output: string): string[] {
+  return output.split('\n');
 }
 
 interface Run {
@@ -148,6 +180,7 @@ interface Program {
   image: string;
   harts: number;
   qemuArgs: string[];
+  machineLines?: MachineLines;
   /** When set, the whole output HyperLab and QEMU must print. */
   expectedOutput?: string;
 }
@@ -198,17 +231,21 @@ describe('conformance: HyperLab against QEMU', () => {
       ]);
 
       const hyperlabReport = describeRun('HyperLab', hyperlab);
+      const lines = program.machineLines;
       if (program.expectedOutput !== undefined) {
         expect(hyperlab.stdout, hyperlabReport).toBe(program.expectedOutput);
       } else {
         expect(hyperlab.stdout.endsWith('PASS\n'), hyperlabReport).toBe(true);
       }
+      if (lines) expect(linesOf(hyperlab.stdout), hyperlabReport).toContain(lines.hyperlab);
       expect(hyperlab.status, hyperlabReport).toBe(0);
 
       if (qemu === undefined) return;
       const qemuReport = describeRun('QEMU', qemu);
       expect(qemu.status, qemuReport).toBe(0);
-      expect(hyperlab.stdout, `${hyperlabReport}\n${qemuReport}`).toBe(qemu.stdout);
+      if (lines) expect(linesOf(qemu.stdout), qemuReport).toContain(lines.qemu);
+      expect(maskLine(hyperlab.stdout, lines?.hyperlab), `${hyperlabReport}\n${qemuReport}`)
+        .toBe(maskLine(qemu.stdout, lines?.qemu));
       expect(hyperlab.status).toBe(qemu.status);
     });
   }
@@ -275,6 +312,20 @@ describe('hyperlab-test header', () => {
       harts: 4,
       qemuArgs: ['-icount', 'shift=0'],
     });
+  });
+
+  it('reads the line each machine prints where they differ on purpose', () => {
+    expect(parseTestHeader(' * hyperlab-test: harts=4 hyperlab-line="x: no" qemu-line="x: yes, as it has X"\n')).toEqual({
+      harts: 4,
+      qemuArgs: [],
+      machineLines: { hyperlab: 'x: no', qemu: 'x: yes, as it has X' },
+    });
+    expect(() => parseTestHeader('hyperlab-test: qemu-line="x: yes"')).toThrow(/together/);
+  });
+
+  it('masks only the whole line', () => {
+    expect(maskLine('a\nx: no\nx: no more\n', 'x: no')).toBe(`a\n${MACHINE_LINE_MARK}\nx: no more\n`);
+    expect(maskLine('a\n', undefined)).toBe('a\n');
   });
 
   it('rejects what it does not understand', () => {

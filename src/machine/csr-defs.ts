@@ -177,6 +177,13 @@ export const CSR_PMPCFG0 = 0x3a0;
 export const CSR_PMPCFG3 = 0x3a3;
 export const CSR_PMPADDR0 = 0x3b0;
 export const CSR_PMPADDR15 = 0x3bf;
+// Sdtrig (RISC-V Debug Specification): the trigger module; tcontrol (0x7a5),
+// mcontext (0x7a8) and scontext (0x5a8) are not implemented, as on QEMU 7.2.
+export const CSR_TSELECT = 0x7a0;
+export const CSR_TDATA1 = 0x7a1;
+export const CSR_TDATA2 = 0x7a2;
+export const CSR_TDATA3 = 0x7a3;
+export const CSR_TINFO = 0x7a4;
 export const CSR_MCYCLE = 0xb00;
 export const CSR_MINSTRET = 0xb02;
 export const CSR_MHPMCOUNTER3 = 0xb03;

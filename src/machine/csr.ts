@@ -120,6 +120,7 @@ export function csrRead(h: Hart, csr: number): number {
   if (csr >= C.CSR_CYCLE && csr <= C.CSR_HPMCOUNTER31H && (csr & 0x7f) < 32) return readUserCounter(h, csr);
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG3) return readPmpConfig(h, csr - C.CSR_PMPCFG0);
   if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR15) return h.pmpaddr[csr - C.CSR_PMPADDR0];
+  if (csr >= C.CSR_TSELECT && csr <= C.CSR_TINFO) return h.triggers.read(csr);
   if (isHardwiredZeroCounter(csr)) return 0;
   return h.illegalCsr();
 }
@@ -302,6 +303,10 @@ export function csrWrite(h: Hart, csr: number, value: number): void {
     const i = csr - C.CSR_PMPADDR0;
     if (!pmpLocked(h, i, true)) h.pmpaddr[i] = value;
     h.flushTlb();
+    return;
+  }
+  if (csr >= C.CSR_TSELECT && csr <= C.CSR_TINFO) {
+    if (h.triggers.write(csr, value)) h.flushTlb(); // the TLBs must not hold a watched page
     return;
   }
   if (isHardwiredZeroCounter(csr)) return;

@@ -6,23 +6,12 @@ import { Op } from './decode.ts';
 import { Hart, HART_WAITING } from './hart.ts';
 import { TEST_DEVICE, TEST_RAM_BASE, TestBus } from './testing/bus.ts';
 import * as A from './testing/encode.ts';
+import { runProgram } from './testing/program.ts';
 
 const BASE = TEST_RAM_BASE;
 const SP = 2, T0 = 5, T1 = 6, T2 = 7, A0 = 10, A1 = 11, A2 = 12;
 
-/** Runs `program` from RAM base until it reaches its final `j .` (at most `limit` instructions). */
-function run(program: (number | number[])[], setup?: (hart: Hart, bus: TestBus) => void, limit = 10_000) {
-  const bus = new TestBus();
-  const words = program.flat().concat([A.jal(0, 0)]);
-  bus.load(BASE, words);
-  const hart = new Hart(0, bus);
-  hart.reset(BASE);
-  const end = (BASE + 4 * (words.length - 1)) | 0;
-  hart.mtvec = end; // unexpected traps stop the program
-  setup?.(hart, bus);
-  for (let i = 0; i < limit && hart.pc !== end; i++) hart.run(1);
-  return { hart, bus, x: hart.x };
-}
+const run = runProgram;
 
 describe('the execute switch', () => {
   it('has one case per op, named as in decode.ts', () => {
@@ -221,6 +210,16 @@ describe('CSRs and traps', () => {
     hart.run(2);
     bus.interruptBits = 0; // and lowers it after a claim
     expect(hart.readMip() & (1 << C.IRQ_S_EXT)).toBe(0);
+  });
+
+  it('has no Sstc: menvcfgh.STCE stays 0 when written, stimecmp is an illegal CSR', () => {
+    const CSR_STIMECMP = 0x14d;
+    const { hart, x } = run([
+      A.li(T0, -1), A.csrrw(0, C.CSR_MENVCFGH, T0), A.csrrs(A0, C.CSR_MENVCFGH, 0), A.csrrw(0, CSR_STIMECMP, T0),
+    ].flat());
+    expect(x[A0]).toBe(0);
+    expect(hart.mcause).toBe(C.CAUSE_ILLEGAL_INSTRUCTION); // the run ends at the trap handler
+    expect(hart.mtval >>> 0).toBe(A.csrrw(0, CSR_STIMECMP, T0));
   });
 
   it('counts retired instructions per mode, not the ones that trap', () => {

@@ -21,6 +21,15 @@
  * names its op in a comment, and hart.test.ts checks those names against
  * decode.ts's Op table.
  *
+ * Debug triggers (trigger.ts) cost nothing while none is armed: a batch
+ * reads the trigger module's mask for its mode once, and the TLBs never
+ * hold the virtual page of an armed trigger (arming one flushes them). So
+ * every load or store to a watched page takes the slow path, which checks
+ * the triggers; entering a watched code page goes through fetchSlow, which
+ * checks the instruction it enters at and leaves the watched instruction's
+ * slot undecoded, so reaching it takes slowSlot, which checks it. Other
+ * pages run at full speed.
+ *
  * Chromium's V8 keeps small integers (Smis) in 31 bits, so an address at
  * or above 0x40000000 read from a field is a boxed number there. The loop
  * therefore truncates pc to int32 on entry (`this.pc | 0`): without that,
@@ -35,6 +44,9 @@ import {
   ACCESS_FAULT_CAUSE, ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PMP_ENTRIES, pmpAllows, translate,
   type MmuState,
 } from './mmu.ts';
+import {
+  MODE_INDEX_VIRTUAL, TRIGGER_COUNT, TRIGGER_EXECUTE, TRIGGER_LOAD, TRIGGER_STORE, TriggerModule,
+} from './trigger.ts';
 
 /** What a hart needs from the board. */
 export interface HartBus {
@@ -143,6 +155,8 @@ export class Hart implements MmuState {
   vscause = 0;
   vstval = 0;
   vsatp = 0;
+  /** Sdtrig: tselect, tdata1..3, tinfo and the triggers behind them. */
+  readonly triggers = new TriggerModule();
 
   // ---- counters ----
   private minstret = 0;
@@ -172,6 +186,8 @@ export class Hart implements MmuState {
   private romPages = new Map<number, DecodedPage>();
   /** Set by a slow-path access that touched a device: the batch ends after it. */
   private deviceTouched = false;
+  /** The kinds of access (TRIGGER_LOAD, _STORE, _EXECUTE) triggers watch in the running batch's mode. */
+  private watchedKinds = 0;
 
   // ---- pending trap (set by fault(), consumed by the loop) ----
   private trapCause = 0;
@@ -221,6 +237,7 @@ export class Hart implements MmuState {
     this.htimedeltaLow = this.htimedeltaHigh = 0;
     this.vsstatus = this.vstvec = this.vsscratch = this.vsepc = this.vscause = this.vstval = this.vsatp = 0;
     this.minstret = this.mcycle = 0;
+    this.triggers.reset();
     this.counters.fill(0);
     this.publishStatus();
     this.reservationAddress = -1;
@@ -421,6 +438,7 @@ export class Hart implements MmuState {
     const writeOffset = this.writeOffset;
     const privAtStart = this.priv;
     const virtAtStart = this.virt;
+    this.watchedKinds = this.triggers.watchByMode[virtAtStart ? privAtStart + MODE_INDEX_VIRTUAL : privAtStart];
     const dataTag = this.contextTag(this.dataPriv(), this.dataVirt());
     const fetchTagBits = this.contextTag(this.priv, this.virt);
     let pc = this.pc | 0; // int32 from the start: see the note at the top
@@ -758,7 +776,7 @@ export class Hart implements MmuState {
             pc = next;
             break loop; // a CSR write may enable an interrupt or change translation
           case 62: { // LR_W
-            const index = this.atomicIndex(x[rs1], true);
+            const index = this.atomicIndex(x[rs1], true, TRIGGER_LOAD);
             const v = Atomics.load(ram32, index);
             this.reservationAddress = index;
             this.reservationValue = v;
@@ -767,7 +785,7 @@ export class Hart implements MmuState {
             break;
           }
           case 63: { // SC_W
-            const index = this.atomicIndex(x[rs1], false);
+            const index = this.atomicIndex(x[rs1], false, TRIGGER_STORE);
             let failed = 1;
             if (this.reservationAddress === index &&
               Atomics.compareExchange(ram32, index, this.reservationValue, x[rs2]) === this.reservationValue) {
@@ -788,7 +806,7 @@ export class Hart implements MmuState {
           case 70: // AMOMAX_W
           case 71: // AMOMINU_W
           case 72: // AMOMAXU_W
-            x[rd] = atomicMemoryOperation(ram32, this.atomicIndex(x[rs1], false), x[rs2], w & 127);
+            x[rd] = atomicMemoryOperation(ram32, this.atomicIndex(x[rs1], false, TRIGGER_LOAD | TRIGGER_STORE), x[rs2], w & 127);
             pc = next;
             break;
           case 73: // HLV_B
@@ -986,14 +1004,20 @@ export class Hart implements MmuState {
   // Instruction fetch and decode
   // ================================================================
 
-  /** Translates the page of `pc` for execution and returns its decoded page. */
+  /** The loop's way to the decoded page of `pc` when the fetch TLB misses. */
   private fetchSlow(pc: number): DecodedPage {
+    if (this.watchedKinds & TRIGGER_EXECUTE) return this.fetchWatched(pc);
+    return this.fetchPageOf(pc);
+  }
+
+  /** Translates the page of `pc` for execution and returns its decoded page. */
+  private fetchPageOf(pc: number): DecodedPage {
     const pa = translate(this, pc, ACCESS_FETCH, this.priv, this.virt);
     const pageAddress = pa - (pa % 4096);
     if (!pmpAllows(this, pa, 2, ACCESS_FETCH, this.priv)) this.fault(C.CAUSE_FETCH_ACCESS, pc, this.virt);
     const page = this.decodedPageAt(pageAddress, pc);
-    if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv)) {
-      const vpn = pc >>> 12;
+    const vpn = pc >>> 12;
+    if (pmpAllows(this, pageAddress, 4096, ACCESS_FETCH, this.priv) && !this.triggers.watchesPage(vpn, TRIGGER_EXECUTE)) {
       this.fetchTag[vpn & ITLB_MASK] = vpn | this.contextTag(this.priv, this.virt);
       this.fetchPage[vpn & ITLB_MASK] = page;
     }
@@ -1036,6 +1060,7 @@ export class Hart implements MmuState {
    * next page); leaves it in this.decoded and returns its word.
    */
   private slowSlot(pc: number, page: DecodedPage, slot: number): number {
+    if (this.watchedKinds & TRIGGER_EXECUTE) this.checkExecuteTrigger(pc);
     const low = this.readParcel(page, slot, pc);
     if ((low & 3) !== 3) {
       decode(low, this.decoded);
@@ -1046,7 +1071,7 @@ export class Hart implements MmuState {
       // each time (rare, and the two pages may be remapped independently).
       page.ops[slot] = Op.CROSS_PAGE;
       const nextPc = (pc + 2) | 0;
-      const nextPage = this.fetchSlow(nextPc);
+      const nextPage = this.fetchPageOf(nextPc);
       decode(low | (this.readParcel(nextPage, 0, nextPc) << 16), this.decoded);
       return this.decoded.word;
     }
@@ -1068,8 +1093,14 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /** A load that missed the TLB, is misaligned, or reaches a device. Returns the raw value. */
+  /** A load that missed the TLB, is misaligned, reaches a device or is watched by a trigger. Returns the raw value. */
   private loadSlow(va: number, size: number): number {
+    if (this.watchedKinds & TRIGGER_LOAD) this.checkDataTriggers(va, size, TRIGGER_LOAD);
+    return this.loadUnwatched(va, size);
+  }
+
+  /** loadSlow once the triggers let the load through. */
+  private loadUnwatched(va: number, size: number): number {
     if ((va & (size - 1)) !== 0) return this.loadMisaligned(va, size);
     const pa = this.dataAddress(va, size, ACCESS_LOAD);
     const offset = pa - this.ramBase;
@@ -1080,15 +1111,21 @@ export class Hart implements MmuState {
   /** Misaligned loads are done byte by byte, as QEMU does them. */
   private loadMisaligned(va: number, size: number): number {
     let v = 0;
-    for (let i = 0; i < size; i++) v |= (this.loadSlow((va + i) | 0, 1) & 0xff) << (8 * i);
+    for (let i = 0; i < size; i++) v |= (this.loadUnwatched((va + i) | 0, 1) & 0xff) << (8 * i);
     return v;
   }
 
   private storeSlow(va: number, value: number, size: number): void {
+    if (this.watchedKinds & TRIGGER_STORE) this.checkDataTriggers(va, size, TRIGGER_STORE);
+    this.storeUnwatched(va, value, size);
+  }
+
+  /** storeSlow once the triggers let the store through. */
+  private storeUnwatched(va: number, value: number, size: number): void {
     if ((va & (size - 1)) !== 0) {
       // Check every byte's translation first so a fault writes nothing.
       for (let i = 0; i < size; i++) this.dataAddress((va + i) | 0, 1, ACCESS_STORE);
-      for (let i = 0; i < size; i++) this.storeSlow((va + i) | 0, value >>> (8 * i), 1);
+      for (let i = 0; i < size; i++) this.storeUnwatched((va + i) | 0, value >>> (8 * i), 1);
       return;
     }
     const pa = this.dataAddress(va, size, ACCESS_STORE);
@@ -1133,6 +1170,8 @@ export class Hart implements MmuState {
   private virtualMachineAccess(op: number, rd: number, va: number, value: number): void {
     const priv = (this.hstatus & C.HSTATUS_SPVP) ? C.PRV_S : C.PRV_U;
     const size = VM_ACCESS_SIZE[op - Op.HLV_B];
+    const kind = op >= Op.HSV_B ? TRIGGER_STORE : TRIGGER_LOAD;
+    if (this.watchedKinds & kind) this.checkDataTriggers(va, size, kind);
     if (op >= Op.HSV_B) {
       for (let i = 0; i < size; i++) this.guestAddress((va + i) | 0, ACCESS_STORE, priv, false);
       for (let i = 0; i < size; i++) {
@@ -1165,8 +1204,9 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows. */
+  /** Caches the translation of `va`'s page if the whole page is plain RAM that PMP allows and no trigger watches. */
   private fillDataEntry(va: number, pa: number, access: number): void {
+    if (this.triggers.watchesPage(va >>> 12, TRIGGER_LOAD | TRIGGER_STORE)) return;
     const pageAddress = pa - (pa % 4096);
     const offset = pageAddress - this.ramBase;
     const priv = this.dataPriv();
@@ -1184,8 +1224,12 @@ export class Hart implements MmuState {
     }
   }
 
-  /** Translates the address of an LR/SC/AMO; returns its index in ram32. */
-  private atomicIndex(va: number, isLoadReserved: boolean): number {
+  /**
+   * Translates the address of an LR/SC/AMO; returns its index in ram32.
+   * `kinds`: what it is to the triggers (LR a load, SC a store, an AMO both).
+   */
+  private atomicIndex(va: number, isLoadReserved: boolean, kinds: number): number {
+    if (this.watchedKinds & kinds) this.checkDataTriggers(va, 4, kinds);
     const access = isLoadReserved ? ACCESS_LOAD : ACCESS_STORE;
     const virt = this.dataVirt();
     if ((va & 3) !== 0) this.fault(isLoadReserved ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, va, virt);
@@ -1194,6 +1238,57 @@ export class Hart implements MmuState {
     if (offset < 0 || offset >= this.ramSize) this.fault(ACCESS_FAULT_CAUSE[access], va, virt);
     if (!isLoadReserved) this.invalidateCode(offset, 4);
     return offset >>> 2;
+  }
+
+  // ================================================================
+  // Debug triggers (trigger.ts): reached only while one is armed for the mode
+  // ================================================================
+
+  /** The trigger module's index of the current mode. */
+  private modeIndex(): number {
+    return this.virt ? this.priv + MODE_INDEX_VIRTUAL : this.priv;
+  }
+
+  /**
+   * fetchSlow while an execute trigger is armed for the mode: checks the
+   * instruction the loop enters the page at (before its fetch can fault),
+   * and leaves the slots of watched instructions on the page undecoded, so
+   * that the loop reaches them through slowSlot, which checks them too.
+   */
+  private fetchWatched(pc: number): DecodedPage {
+    this.checkExecuteTrigger(pc);
+    const page = this.fetchPageOf(pc);
+    for (let i = 0; i < TRIGGER_COUNT; i++) {
+      const address = this.triggers.tdata2[i];
+      if ((address >>> 12) === (pc >>> 12)) page.ops[(address & 0xfff) >>> 1] = Op.UNDECODED;
+    }
+    return page;
+  }
+
+  /**
+   * Raises a breakpoint exception before the instruction at `pc` if an
+   * execute trigger fires on it (mepc = that pc, mtval = 0, as QEMU 7.2).
+   */
+  private checkExecuteTrigger(pc: number): void {
+    const mode = this.modeIndex();
+    if (!this.triggers.executeAddressMatches(pc, mode)) return;
+    if (this.triggers.executeMatches(pc, mode, this.instructionLength(pc))) this.fault(C.CAUSE_BREAKPOINT, 0);
+  }
+
+  /** The length of the instruction at `pc` (2 or 4), or 0 if its fetch faults (which then happens as usual). */
+  private instructionLength(pc: number): number {
+    try {
+      const parcel = this.readParcel(this.fetchPageOf(pc), (pc & 0xfff) >>> 1, pc);
+      return (parcel & 3) === 3 ? 4 : 2;
+    } catch (thrown) {
+      if (thrown !== TRAP) throw thrown;
+      return 0;
+    }
+  }
+
+  /** Raises a breakpoint exception (tval 0) if a trigger watching `kinds` fires on this access. */
+  private checkDataTriggers(va: number, size: number, kinds: number): void {
+    if (this.triggers.dataMatches(va, size, kinds, this.modeIndex())) this.fault(C.CAUSE_BREAKPOINT, 0);
   }
 
   private invalidateCodeAt(index: number): void {
