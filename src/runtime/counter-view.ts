@@ -3,7 +3,7 @@
  * writes (shared memory in the worker machine): HartCounters for both
  * machines.
  */
-import { MODE_COUNT, RETIRED, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex } from '../machine/counters.ts';
+import { MODE_COUNT, RETIRED, STATUS_MODE, STATUS_PC, STATUS_STATE, STATUS_VMID, trapIndex } from '../machine/counters.ts';
 import type { HartCounters, HartState } from './api.ts';
 import { T_ASLEEP_SINCE, T_WAITING_MS } from './layout.ts';
 import { hostMilliseconds } from './shared-clock.ts';
@@ -26,6 +26,11 @@ export class CounterView implements HartCounters {
 
   mode(): number {
     return this.status[STATUS_MODE];
+  }
+
+  vmid(): number | undefined {
+    const vmid = this.status[STATUS_VMID];
+    return vmid < 0 ? undefined : vmid;
   }
 
   pc(): number {
