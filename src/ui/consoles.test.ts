@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createThreadMachine, UART_COUNT, type ConsoleStream, type LabMachine } from '../runtime/index.ts';
+import { until } from '../runtime/testing/until.ts';
 import { consoleLabel, NO_OWNERS, type ConsoleOwners } from './console-labels.ts';
 import { LabConsoles, visibleConsoles, withConsole } from './consoles.ts';
 
@@ -111,13 +112,13 @@ describe('the consoles of the hypervisor image', () => {
     const prompted = (uart: number) => /Welcome to HyperLab[^]*\$ $/.test(history(consoles, uart));
     try {
       await machine.powerOn();
-      await until(() => [0, 1, 2].every(prompted));
+      await until(() => [0, 1, 2].every(prompted), 30_000);
       expect(seen.inUse).toEqual([0, 1, 2]);
       expect(seen.inUse.map((uart) => consoleLabel(uart, seen.owners))).toEqual([
         'UART0 · hypervisor + Domain-0', 'UART1 · guest1 (d1)', 'UART2 · guest2 (d2)',
       ]);
       consoles.log(2).type('uname -a\n');
-      await until(() => /\$ uname -a\r\n.*HyperLab.*\r\n\$ $/.test(history(consoles, 2)));
+      await until(() => /\$ uname -a\r\n.*HyperLab.*\r\n\$ $/.test(history(consoles, 2)), 30_000);
       expect(history(consoles, 0)).not.toContain('uname');
       expect(history(consoles, 1)).not.toContain('uname');
     } finally {
@@ -126,15 +127,3 @@ describe('the consoles of the hypervisor image', () => {
     }
   });
 });
-
-function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error('timed out'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
