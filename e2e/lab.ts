@@ -20,8 +20,9 @@ export async function openLab(page: Page, query = ''): Promise<void> {
   await expect.poll(() => page.evaluate(() => window.__hyperlab?.runState()), { timeout: 20_000 }).toBe('running');
 }
 
-export function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => window.__hyperlab?.terminalText() ?? '');
+/** UART `uart`'s terminal text (UART0 by default). */
+export function terminalText(page: Page, uart = 0): Promise<string> {
+  return page.evaluate((n) => window.__hyperlab?.terminalText(n) ?? '', uart);
 }
 
 /** Instructions retired by each hart, read from shared memory. */
@@ -32,14 +33,14 @@ export function retired(page: Page): Promise<number[]> {
   });
 }
 
-/** Waits until the terminal shows `pattern`. */
-export async function expectConsole(page: Page, pattern: RegExp | string): Promise<void> {
-  await expect.poll(() => terminalText(page)).toMatch(pattern);
+/** Waits until UART `uart`'s terminal (UART0's by default) shows `pattern`. */
+export async function expectConsole(page: Page, pattern: RegExp | string, uart = 0): Promise<void> {
+  await expect.poll(() => terminalText(page, uart)).toMatch(pattern);
 }
 
-/** Types into the terminal as a user does: focus it, then the keyboard. */
-export async function typeLine(page: Page, line: string): Promise<void> {
-  await page.getByTestId('console').click();
+/** Types into UART `uart`'s terminal (UART0's by default) as a user does: click it, then the keyboard. */
+export async function typeLine(page: Page, line: string, uart = 0): Promise<void> {
+  await page.getByTestId(`console-${uart}`).click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
 }

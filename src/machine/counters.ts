@@ -39,6 +39,7 @@ export const HART_COUNTER_WORDS = VM_EXITS + CAUSE_SLOTS;
 export const STATUS_MODE = 0; // MODE_* of the hart
 export const STATUS_PC = 1;
 export const STATUS_STATE = 2; // HART_RUNNING, HART_WAITING, ...
+export const STATUS_VMID = 3; // hgatp.VMID of the guest while V=1, -1 while V=0
 export const HART_STATUS_WORDS = 4;
 
 /** The slot of a trap cause in the TRAPS and VM_EXITS arrays. */

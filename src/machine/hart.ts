@@ -881,11 +881,12 @@ export class Hart implements MmuState {
     return icount;
   }
 
-  /** Writes mode, pc and state to the status block. */
+  /** Writes mode, pc, state and the guest's VMID to the status block. */
   publishStatus(): void {
     this.status[K.STATUS_MODE] = (this.virt ? MODE_OF_VIRTUAL_PRIV : MODE_OF_PRIV)[this.priv];
     this.status[K.STATUS_PC] = this.pc;
     this.status[K.STATUS_STATE] = this.state;
+    this.status[K.STATUS_VMID] = this.virt ? this.vmid() : -1;
   }
 
   instretCount(): number {

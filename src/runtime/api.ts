@@ -68,6 +68,8 @@ export interface HartCounters {
   state(): HartState;
   /** Privilege mode, a MODE_* index of counters.ts (M, HS/S, U, VS, VU). */
   mode(): number;
+  /** The VMID (hgatp.VMID) of the guest the hart runs while V=1 (VS, VU); undefined while V=0 (M, HS, U). */
+  vmid(): number | undefined;
   /** pc at the end of the hart's last batch of instructions. */
   pc(): number;
   /** Instructions retired, in all modes or in one MODE_*. */

@@ -4,7 +4,8 @@
  * machines.
  */
 import {
-  CAUSE_SLOTS, COUNTED_VMIDS, MODE_COUNT, RETIRED, RETIRED_BY_VMID, STATUS_MODE, STATUS_PC, STATUS_STATE, trapIndex, VM_EXITS,
+  CAUSE_SLOTS, COUNTED_VMIDS, MODE_COUNT, RETIRED, RETIRED_BY_VMID, STATUS_MODE, STATUS_PC, STATUS_STATE, STATUS_VMID,
+  trapIndex, VM_EXITS,
 } from '../machine/counters.ts';
 import type { HartCounters, HartState } from './api.ts';
 import { T_ASLEEP_SINCE, T_WAITING_MS } from './layout.ts';
@@ -28,6 +29,11 @@ export class CounterView implements HartCounters {
 
   mode(): number {
     return this.status[STATUS_MODE];
+  }
+
+  vmid(): number | undefined {
+    const vmid = this.status[STATUS_VMID];
+    return vmid < 0 ? undefined : vmid;
   }
 
   pc(): number {

@@ -16,7 +16,7 @@ export {
 export { RecentBytes } from './recent-bytes.ts';
 export { parseBootModules, parseDomainOption, parseModuleOption, type BootOptionNames } from './boot-options.ts';
 export { MODE_COUNT, MODE_NAMES, MODE_M, MODE_S, MODE_U, MODE_VS, MODE_VU } from '../machine/counters.ts';
-export { MAX_HARTS } from '../machine/memory-map.ts';
+export { MAX_HARTS, UART_COUNT } from '../machine/memory-map.ts';
 
 import type { LabMachine, StopReason } from './api.ts';
 

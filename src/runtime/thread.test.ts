@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createThreadMachine, totalRetired, whenStopped, type LabMachine } from './index.ts';
+import { until } from './testing/until.ts';
 
 const FIRMWARE = new URL('../../public/firmware/', import.meta.url);
 const image = (name: string) => new Uint8Array(readFileSync(new URL(name, FIRMWARE)));
@@ -15,18 +16,6 @@ function capture(machine: LabMachine): () => string {
   const chunks: Uint8Array[] = [];
   machine.console(0).onOutput((bytes) => chunks.push(bytes));
   return () => Buffer.concat(chunks).toString('latin1');
-}
-
-function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error('timed out'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
 }
 
 describe('the deterministic clock', () => {

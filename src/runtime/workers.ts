@@ -17,7 +17,7 @@
  */
 import * as Comlink from 'comlink';
 import { Board } from '../machine/board.ts';
-import { STATUS_STATE } from '../machine/counters.ts';
+import { STATUS_STATE, STATUS_VMID } from '../machine/counters.ts';
 import { bootSoftware, type BootSoftware, type LoadedSoftware } from '../machine/boot.ts';
 import type { SymbolTable } from '../machine/elf.ts';
 import { MAX_HARTS, UART_COUNT } from '../machine/memory-map.ts';
@@ -115,6 +115,7 @@ export class WorkerMachine implements LabMachine {
         this.views.hartStatus(hart), this.views.hartTimes(hart));
       this.counters.push(view);
       this.views.hartStatus(hart)[STATUS_STATE] = HART_OFF;
+      this.views.hartStatus(hart)[STATUS_VMID] = -1; // no guest until the hart runs one
     }
     for (let uart = 0; uart < UART_COUNT; uart++) {
       this.listeners.push([]);

@@ -1,59 +1,31 @@
 /*
  * The page's machine: fetches the image (and the kernel and the boot
  * modules the address names), builds the worker machine through the
- * runtime's public API, keeps the console's output for the terminal, and
- * carries out what the controls ask. Components call these functions
- * and read the stores; they never touch the machine themselves.
+ * runtime's public API, keeps every UART's output for its terminal
+ * (consoles.ts), and carries out what the controls ask. Components call
+ * these functions and read the stores; they never touch the machine
+ * themselves.
  */
 import {
-  createWorkerMachine, ImageError, RecentBytes, type BootFile, type ConsoleStream, type LabMachine, type MachineOptions,
-  type RunState,
+  createWorkerMachine, ImageError, UART_COUNT, type BootFile, type LabMachine, type MachineOptions, type RunState,
 } from '../runtime/index.ts';
 import type { LabAddress, LabConfig } from './config.ts';
+import { LabConsoles, withConsole } from './consoles.ts';
 import { startSampler } from './sampler.ts';
-import { useLab } from './store.ts';
+import { useConsoles, useLab } from './store.ts';
 import { installTestHook } from './test-hook.ts';
 
-/** Console output kept for a terminal that opens later (or opens again), in bytes. */
-const CONSOLE_HISTORY_BYTES = 1 << 20;
-
-/** Everything UART0 printed since the page loaded, and who wants the next bytes. */
-export class ConsoleLog {
-  private readonly history = new RecentBytes(CONSOLE_HISTORY_BYTES);
-  private readonly listeners = new Set<(bytes: Uint8Array) => void>();
-
-  constructor(readonly stream: ConsoleStream) {
-    stream.onOutput((chunk) => this.append(chunk));
-  }
-
-  /** Calls `listener` with the history, then with every new chunk. Returns a function that unsubscribes. */
-  subscribe(listener: (bytes: Uint8Array) => void): () => void {
-    for (const chunk of this.history.chunks()) listener(chunk);
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Sends what the user typed to the guest. */
-  type(data: string): void {
-    this.stream.write(data);
-  }
-
-  private append(chunk: Uint8Array): void {
-    this.history.push(chunk);
-    for (const listener of this.listeners) listener(chunk);
-  }
-}
-
 let machine: LabMachine | undefined;
-let console0: ConsoleLog | undefined;
+let consoles: LabConsoles | undefined;
 
 /** The page's machine (undefined until loaded). */
 export function labMachine(): LabMachine | undefined {
   return machine;
 }
 
-export function labConsole(): ConsoleLog | undefined {
-  return console0;
+/** The consoles of the page's machine, one per UART (undefined until loaded). */
+export function labConsoles(): LabConsoles | undefined {
+  return consoles;
 }
 
 /**
@@ -99,7 +71,10 @@ export async function startLab(address: LabAddress): Promise<void> {
     const created = createWorkerMachine({ harts: config.harts, ramMiB: config.ramMiB, ...(await fetchSoftware(config)) });
     created.setSpeed(config.speed);
     machine = created;
-    console0 = new ConsoleLog(created.console(0));
+    consoles = new LabConsoles(created, UART_COUNT, {
+      inUse: (uart) => useConsoles.setState((s) => ({ inUse: withConsole(s.inUse, uart) })),
+      owners: (owners) => useConsoles.setState({ owners }),
+    });
     created.onStateChange((runState: RunState) => useLab.setState({ runState, stopReason: created.stopReason() }));
     startSampler(created);
     installTestHook(created);

@@ -4,7 +4,7 @@
  * its own hart (useHarts((s) => s.harts[id])) is not rendered again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HartCounters, HartState, LabMachine } from '../runtime/index.ts';
+import { MODE_S, MODE_M, MODE_VS, type HartCounters, type HartState, type LabMachine } from '../runtime/index.ts';
 import { startSampler } from './sampler.ts';
 import { useHarts } from './store.ts';
 
@@ -12,11 +12,14 @@ import { useHarts } from './store.ts';
 function fakeMachine(harts: number) {
   const retired = new Array(harts).fill(0);
   const states: HartState[] = new Array(harts).fill('running');
+  const modes: number[] = new Array(harts).fill(MODE_M);
+  const vmids: (number | undefined)[] = new Array(harts).fill(undefined);
   const view = (id: number): HartCounters => ({
     id,
     thread: `worker hart-${id}`,
     state: () => states[id],
-    mode: () => 0,
+    mode: () => modes[id],
+    vmid: () => vmids[id],
     pc: () => 0x8000_0000,
     retired: (mode?: number) => (mode === undefined || mode === 0 ? retired[id] : 0),
     retiredByVmid: () => 0,
@@ -25,7 +28,7 @@ function fakeMachine(harts: number) {
     waitingMs: () => 0,
   });
   const machine = { harts, hart: view, symbolize: () => 'main' } as unknown as LabMachine;
-  return { machine, retired, states };
+  return { machine, retired, states, modes, vmids };
 }
 
 describe('the sampler', () => {
@@ -68,5 +71,27 @@ describe('the sampler', () => {
     vi.advanceTimersByTime(150);
     stop();
     expect(useHarts.getState().harts[0].state).toBe('paused');
+  });
+
+  it('publishes the guest a hart enters, a switch of guests, and a return to the host at the next sample', () => {
+    const { machine, modes, vmids } = fakeMachine(2);
+    const stop = startSampler(machine);
+    vi.advanceTimersByTime(2000);
+    expect(useHarts.getState().harts[0].vmid).toBeUndefined();
+    const seen = () => useHarts.getState().harts.map((hart) => [hart.mode, hart.vmid]);
+    modes[1] = MODE_VS;
+    vmids[1] = 1;
+    vi.advanceTimersByTime(150);
+    expect(seen()).toEqual([[MODE_M, undefined], [MODE_VS, 1]]);
+    // A guest's pc is no address of the image: no function name from the image's symbols.
+    expect(useHarts.getState().harts.map((hart) => hart.where)).toEqual(['main', undefined]);
+    vmids[1] = 2; // the hypervisor switched guests between samples
+    vi.advanceTimersByTime(150);
+    expect(seen()).toEqual([[MODE_M, undefined], [MODE_VS, 2]]);
+    modes[1] = MODE_S;
+    vmids[1] = undefined;
+    vi.advanceTimersByTime(150);
+    stop();
+    expect(seen()).toEqual([[MODE_M, undefined], [MODE_S, undefined]]);
   });
 });

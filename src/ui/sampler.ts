@@ -3,8 +3,8 @@
  * shared memory (no messages) and, when what a card shows has changed,
  * replaces that hart's snapshot in useHarts. Numbers that change at
  * instruction speed (pc, MIPS, time shares) are published a few times a
- * second, so that they stay readable on a projector; a change of state or
- * mode is published at once.
+ * second, so that they stay readable on a projector; a change of state,
+ * mode or guest (VMID) is published at once.
  */
 import { MODE_COUNT, type LabMachine } from '../runtime/index.ts';
 import { useHarts, type HartSnapshot } from './store.ts';
@@ -53,7 +53,7 @@ export function startSampler(machine: LabMachine): () => void {
       const shown = current[id];
       const interval = shown.state === 'waiting' && shown.mips < 0.1 ? PUBLISH_IDLE_MS : PUBLISH_MS;
       const due = now - histories[id].lastPublish >= interval;
-      if (!due && view.state() === shown.state && view.mode() === shown.mode) continue;
+      if (!due && view.state() === shown.state && view.mode() === shown.mode && view.vmid() === shown.vmid) continue;
       const fresh = snapshot(machine, id, histories[id], now);
       if (sameSnapshot(fresh, shown)) continue;
       next ??= [...current];
@@ -83,13 +83,16 @@ function snapshot(machine: LabMachine, id: number, history: HartHistory, now: nu
   const oldest = samples[0];
   const state = view.state();
   const pc = view.pc();
+  const vmid = view.vmid();
   return {
     id,
     thread: view.thread,
     state,
     mode: view.mode(),
+    vmid,
     pc,
-    where: machine.symbolize(pc),
+    // While V=1 the pc is the guest's virtual address: the image's symbols do not describe it.
+    where: vmid === undefined ? machine.symbolize(pc) : undefined,
     mips: shown(rate(oldest, sample)),
     retired: total(sample.retired),
     shares: shares(oldest, sample, state).map((share) => Math.round(share * 100) / 100),
@@ -140,6 +143,6 @@ function shares(from: Sample, to: Sample, state: string): number[] {
 }
 
 function sameSnapshot(a: HartSnapshot, b: HartSnapshot): boolean {
-  return a.state === b.state && a.mode === b.mode && a.pc === b.pc && a.retired === b.retired && a.mips === b.mips &&
+  return a.state === b.state && a.mode === b.mode && a.vmid === b.vmid && a.pc === b.pc && a.retired === b.retired && a.mips === b.mips &&
     a.shares.every((share, i) => share === b.shares[i]);
 }

@@ -1,15 +1,18 @@
 /*
  * window.__hyperlab: what the end-to-end tests read, without going
- * through the renderer's DOM (the terminal may draw on a canvas): the
- * terminal's text from xterm's buffer, the counters from shared memory, and
- * the device tree the machine wrote.
+ * through the renderer's DOM (the terminal may draw on a canvas): each
+ * console terminal's text from xterm's buffer, the consoles in use, the
+ * counters from shared memory, and the device tree the machine wrote.
  */
 import type { Terminal } from '@xterm/xterm';
 import type { HartState, LabMachine, RunState } from '../runtime/index.ts';
+import { useConsoles } from './store.ts';
 
 export interface LabTestHook {
-  /** The console terminal's text, one line per row, trailing spaces trimmed. */
-  terminalText(): string;
+  /** UART `uart`'s terminal text (UART0 by default), one line per row, trailing spaces trimmed; '' without one. */
+  terminalText(uart?: number): string;
+  /** The UARTs with a console on the page, ascending. */
+  consoles(): number[];
   harts(): number;
   retired(hart: number): number;
   hartState(hart: number): HartState;
@@ -24,16 +27,18 @@ declare global {
   }
 }
 
-let terminal: Terminal | undefined;
+const terminals = new Map<number, Terminal>();
 
-/** The console pane registers its terminal (undefined when it goes). */
-export function registerTerminal(term: Terminal | undefined): void {
-  terminal = term;
+/** A console pane registers its terminal for UART `uart` (undefined when it goes). */
+export function registerTerminal(uart: number, terminal: Terminal | undefined): void {
+  if (terminal) terminals.set(uart, terminal);
+  else terminals.delete(uart);
 }
 
 export function installTestHook(machine: LabMachine): void {
   window.__hyperlab = {
-    terminalText() {
+    terminalText(uart = 0) {
+      const terminal = terminals.get(uart);
       if (!terminal) return '';
       const buffer = terminal.buffer.active;
       const lines: string[] = [];
@@ -45,6 +50,7 @@ export function installTestHook(machine: LabMachine): void {
       }
       return lines.join('\n');
     },
+    consoles: () => [...useConsoles.getState().inUse],
     harts: () => machine.harts,
     retired: (hart) => machine.hart(hart).retired(),
     hartState: (hart) => machine.hart(hart).state(),

@@ -1,8 +1,8 @@
 /*
- * One hart: its worker, state, privilege mode, pc (with the function the
- * image's symbols name), live MIPS, instructions retired, and a bar of how
- * its last second was spent. Re-renders only when this hart's snapshot
- * changes.
+ * One hart: its worker, state, privilege mode (and, while it runs a guest,
+ * V=1 and the guest's VMID), pc (with the function the image's symbols
+ * name), live MIPS, instructions retired, and a bar of how its last second
+ * was spent. Re-renders only when this hart's snapshot changes.
  */
 import { MODE_NAMES } from '../../runtime/index.ts';
 import { useHarts } from '../store.ts';
@@ -28,7 +28,12 @@ export function HartCard({ id }: { id: number }) {
         <dt>State</dt>
         <dd className="hart-state" data-state={hart.state}>{STATE_LABELS[hart.state]}</dd>
         <dt>Mode</dt>
-        <dd className={`mode-name mode-${hart.mode}`}>{MODE_NAMES[hart.mode] ?? '?'}</dd>
+        <dd className={`mode-name mode-${hart.mode}`}>
+          {MODE_NAMES[hart.mode] ?? '?'}
+          {hart.vmid !== undefined && hart.state !== 'off' && (
+            <span className="hart-guest"> guest (V=1) · VMID {hart.vmid}</span>
+          )}
+        </dd>
         <dt>pc</dt>
         <dd className="hart-pc">
           <code>0x{hart.pc.toString(16).padStart(8, '0')}</code>

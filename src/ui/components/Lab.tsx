@@ -1,9 +1,9 @@
 /*
  * The lab's first screen: controls on top, the hardware panel (one card
- * per hart) beside the UART0 console, and a status line.
+ * per hart) beside the consoles (one per UART in use), and a status line.
  */
 import { useLab } from '../store.ts';
-import { ConsolePane } from './ConsolePane.tsx';
+import { ConsolePanel } from './ConsolePanel.tsx';
 import { Controls } from './Controls.tsx';
 import { HardwarePanel } from './HardwarePanel.tsx';
 import { StatusLine } from './StatusLine.tsx';
@@ -22,7 +22,7 @@ export function Lab() {
       ) : (
         <main className="lab-main">
           <HardwarePanel />
-          <ConsolePane />
+          <ConsolePanel />
         </main>
       )}
       <StatusLine />
