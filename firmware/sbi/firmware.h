@@ -79,17 +79,19 @@ static inline uint32_t hartid(void)
 }
 
 /*
- * Clears, then sets, software-writable bits of mip (SSIP, STIP) with a plain
- * write, keeping the software SEIP bit zero. Not csrs/csrc: HyperLab folds
- * the PLIC's SEIP line into the software SEIP bit on a read-modify-write of
- * mip (QEMU and the specification do not), which would leave SEIP stuck on.
+ * Clears, then sets, bits of mip that S-mode's interrupts hang on (SSIP,
+ * STIP), touching no other bit: a plain write of mip would also write the
+ * VS-level bits that alias hvip, and on QEMU 7.2 (which lets mip write
+ * VSTIP and VSEIP) lose the virtual interrupts a hypervisor had raised.
  */
 static inline void mip_update(uint32_t clear, uint32_t set)
 {
-    uint32_t mip;
-    __asm__ volatile("csrr %0, mip" : "=r"(mip));
-    mip = (mip & (MIP_SSIP | MIP_STIP | MIP_VSSIP) & ~clear) | set;
-    __asm__ volatile("csrw mip, %0" :: "r"(mip) : "memory");
+    clear &= MIP_SSIP | MIP_STIP;
+    set &= MIP_SSIP | MIP_STIP;
+    if (clear)
+        __asm__ volatile("csrc mip, %0" :: "r"(clear) : "memory");
+    if (set)
+        __asm__ volatile("csrs mip, %0" :: "r"(set) : "memory");
 }
 
 /* start.S */
