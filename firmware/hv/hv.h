@@ -116,6 +116,12 @@ static inline void list_remove(struct list *node)
 /* ---- time ---- */
 
 /* The time CSR: timebase ticks since power-on. */
+/* The time CSR's low word: enough to time an exit. */
+static inline uint32_t time_low(void)
+{
+    return csr_read(time);
+}
+
 static inline uint64_t time_now(void)
 {
     uint32_t high, low;
@@ -215,6 +221,7 @@ struct vuart {
     struct spinlock lock;
     uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
     uint8_t thr_interrupt;          /* THR-empty interrupt pending (cleared by IIR read, THR write) */
+    uint8_t irq_level;              /* what it last drove its vPLIC line to */
     uint8_t rx[VUART_RX_BUFFER];
     uint32_t rx_read, rx_written;   /* free-running */
 };
@@ -231,6 +238,7 @@ struct vplic {
     uint32_t enable[MAX_VCPUS][PLIC_WORDS];
     uint32_t threshold[MAX_VCPUS];
     int contexts;                   /* one per vCPU */
+    uint32_t words_in_use;          /* enable words with a bit set somewhere (the rest is skipped) */
 };
 
 /* ---- vCPUs and domains (vcpu.c, domain.c) ---- */
@@ -270,8 +278,8 @@ struct vcpu {
     int suspended;                  /* blocked by HSM suspend (reports SUSPENDED) */
     uint32_t resume_address, resume_opaque;  /* HSM: where a start or non-retentive suspend resumes */
     int resume_pending;
-    struct timer timer;             /* the guest's SBI timer */
-    uint64_t timer_deadline;        /* guest time; ~0 when none */
+    struct timer timer;             /* the guest's SBI timer, on a pCPU's list while off its pCPU */
+    volatile uint64_t timer_deadline;   /* host time of the guest's timer; NO_DEADLINE when none */
     volatile uint32_t flush_requested, flush_done;  /* RFENCE requests, counted */
     /* credit scheduler */
     struct list runq;
@@ -281,7 +289,7 @@ struct vcpu {
     int parked;                     /* over its cap: not run until the next credits */
     uint64_t scheduled_at;          /* when it last got a pCPU */
     uint64_t credited_until;        /* credits are debited for time run up to here */
-    uint64_t exit_at;               /* when the current exit began */
+    uint32_t exit_at;               /* when the current exit began: the time CSR's low word (exits are short) */
     struct vcpu_stats stats;
 };
 
@@ -348,6 +356,7 @@ struct pcpu {
     volatile int online;
     struct vcpu *current;           /* the vCPU this pCPU runs, 0 when idle */
     struct vcpu *loaded;            /* whose VS CSRs are in the hart */
+    int loaded_external;            /* the VSEIP last written to hvip for it (-1: unknown) */
     volatile uint32_t softirq;      /* SOFTIRQ_* asked of this pCPU */
     struct spinlock runq_lock;
     struct list runq;
@@ -355,6 +364,7 @@ struct pcpu {
     struct spinlock timer_lock;
     struct timer *timers;           /* sorted by deadline */
     uint64_t hw_deadline;           /* what the hart's timer is set to */
+    volatile int timers_changed;    /* a deadline was set here since the hart's timer was: look again */
     struct timer tick;              /* the scheduler tick, armed while a vCPU runs */
     int ticks;                      /* since the current vCPU was scheduled */
     uint64_t slice_end;
@@ -368,6 +378,8 @@ struct pcpu {
 #define PCPU_FIXUP   12
 
 #define SOFTIRQ_SCHEDULE 1u         /* pick the next vCPU before returning to a guest */
+#define SOFTIRQ_TIMER    2u         /* the hart's timer fired: run what is due */
+#define NO_DEADLINE      (~0ull)    /* a timer that is not armed */
 
 extern struct pcpu pcpus[NPCPU];
 
@@ -382,6 +394,7 @@ void pcpu_init(struct pcpu *p, int id);
 void pcpu_raise_softirq(struct pcpu *p, uint32_t softirq);
 void pcpu_kick(int pcpu);
 void pcpu_return(void) __attribute__((noreturn));
+void pcpu_exit_done(struct pcpu *p, struct vcpu *v) __attribute__((noreturn));
 void pcpu_handle_interrupts(uint32_t pending);
 
 /* ---- entry.S ---- */
@@ -409,6 +422,9 @@ void vcpu_block(struct vcpu *v);
 int vcpu_wake_condition(const struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, uint32_t cause, uint32_t tval);
 void vcpu_set_timer(struct vcpu *v, uint64_t guest_deadline);
+void vcpu_check_timer(struct vcpu *v, uint64_t now);
+void vcpu_timer_park(struct vcpu *v, int pcpu);
+void vcpu_timer_unpark(struct vcpu *v);
 void vcpu_request_flush(struct vcpu *v);
 
 /* ---- trap.c ---- */
@@ -416,7 +432,20 @@ void vcpu_request_flush(struct vcpu *v);
 void vcpu_exit(struct vcpu *v) __attribute__((noreturn));
 const char *exit_cause_name(int slot);
 void guest_memory_crash(struct vcpu *v, uint32_t cause);
-uint32_t guest_fault_address(void);
+
+/*
+ * The guest-physical address of a guest-page fault: htval holds it >> 2;
+ * for the guest's own access its two low bits are stval's, for a walk of
+ * its page tables (htinst a pseudoinstruction: nonzero, bit 0 clear) zero.
+ */
+static inline uint32_t guest_fault_address(void)
+{
+    uint32_t htinst = csr_read(htinst);
+    int walk = htinst != 0 && !(htinst & 1);
+    return csr_read(htval) << 2 | (walk ? 0 : csr_read(stval) & 3);
+}
+
+
 void hv_fatal_trap(void) __attribute__((noreturn));
 
 /* ---- vsbi.c ---- */
@@ -465,6 +494,7 @@ void timer_set(struct timer *t, int pcpu, uint64_t deadline);
 void timer_stop(struct timer *t);
 void timer_run_expired(struct pcpu *p);
 void timer_reprogram(struct pcpu *p);
+
 uint64_t ms_to_ticks(uint32_t ms);
 uint32_t ticks_to_ms(uint64_t ticks);
 
@@ -514,5 +544,31 @@ void sbi_set_timer(uint64_t when);
 void sbi_send_ipi_to(uint32_t hartid);
 int sbi_hart_start(uint32_t hartid, uint32_t address, uint32_t opaque);
 void sbi_system_reset(uint32_t type, uint32_t reason) __attribute__((noreturn));
+
+/* ---- timer.c, inline ---- */
+
+/* The earliest of p's timers and the deadline of the guest it runs. */
+static inline __attribute__((always_inline)) uint64_t timer_earliest(const struct pcpu *p)
+{
+    struct timer *first = __atomic_load_n(&p->timers, __ATOMIC_RELAXED);
+    uint64_t deadline = first ? first->deadline : NO_DEADLINE;
+    const struct vcpu *v = p->current;
+    if (v && v->timer_deadline < deadline)
+        deadline = v->timer_deadline;
+    return deadline;
+}
+
+/*
+ * timer_reprogram, when a deadline was set on this pCPU since it last
+ * programmed its hart timer (timers_changed: set_timer, a timer armed
+ * here); a timer another pCPU arms here meanwhile comes with a kick, and
+ * so with another pass. Taking a timer off needs nothing: the hart's timer
+ * then fires early and finds nothing due.
+ */
+static inline __attribute__((always_inline)) void timer_reprogram_if_changed(struct pcpu *p)
+{
+    if (p->timers_changed && timer_earliest(p) != p->hw_deadline)
+        timer_reprogram(p);
+}
 
 #endif

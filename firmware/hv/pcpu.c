@@ -41,7 +41,8 @@ void pcpu_handle_interrupts(uint32_t pending)
         csr_clear(sip, MIP_SSIP);   /* an IPI only says "look again": the loop below does */
     if (pending & MIP_STIP) {
         p->hw_deadline = 0;         /* forget it: the next set_timer also clears STIP */
-        timer_run_expired(p);
+        p->timers_changed = 1;
+        p->softirq |= SOFTIRQ_TIMER;
     }
     if (pending & MIP_SEIP)
         console_interrupt();
@@ -60,8 +61,21 @@ static void idle_wait(struct pcpu *p)
 }
 
 /*
+ * The end of an exit: straight back into the guest when nothing happened
+ * that asks for more (no softirq, the vCPU still runs); else pcpu_return.
+ */
+void pcpu_exit_done(struct pcpu *p, struct vcpu *v)
+{
+    if (p->softirq == 0 && p->current == v && v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING) {
+        timer_reprogram_if_changed(p);
+        vcpu_enter(p, v);
+    }
+    pcpu_return();
+}
+
+/*
  * The end of every exit, and each pCPU's loop: run the timers that are
- * due, then return to the current vCPU if it may go on and nothing asked
+ * due (when the hart's timer fired), then return to the current vCPU if it may go on and nothing asked
  * for a reschedule, else pick the next one, else idle. Never returns: it
  * leaves through vcpu_enter.
  */
@@ -69,12 +83,17 @@ void pcpu_return(void)
 {
     struct pcpu *p = this_pcpu();
     for (;;) {
-        timer_run_expired(p);
-        uint32_t softirq = __atomic_exchange_n(&p->softirq, 0, __ATOMIC_ACQ_REL);
+        uint32_t softirq = p->softirq ? __atomic_exchange_n(&p->softirq, 0, __ATOMIC_ACQ_REL) : 0;
         struct vcpu *v = p->current;
+        if (softirq & SOFTIRQ_TIMER) {
+            uint64_t now = time_now();
+            timer_run_expired(p);
+            if (v)
+                vcpu_check_timer(v, now);
+        }
         if (v && !(softirq & SOFTIRQ_SCHEDULE) && v->state == VCPU_RUNNING &&
             v->domain->state == DOMAIN_RUNNING) {
-            timer_reprogram(p);
+            timer_reprogram_if_changed(p);
             vcpu_enter(p, v);
         }
         struct vcpu *next = sched_schedule(p);

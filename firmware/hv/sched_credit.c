@@ -289,8 +289,10 @@ static void arrive(struct pcpu *p, struct vcpu *v, uint64_t now)
     runq_remove(v);
     v->processor = p->id;
     v->state = VCPU_RUNNING;
-    v->scheduled_at = v->exit_at = v->credited_until = now;
+    v->scheduled_at = v->credited_until = now;
+    v->exit_at = (uint32_t)now;
     v->domain->on_cpu++;
+    vcpu_timer_unpark(v);
     p->current = v;
     p->ticks = 0;
     p->slice_end = now + ms_to_ticks(TICK_MS * TICKS_PER_TSLICE);
@@ -312,18 +314,20 @@ static struct domain *leave(struct pcpu *p, int how, uint64_t now)
         vcpu_unload(p);
     burn_credits(v, now);
     v->stats.time_run += now - v->scheduled_at;
-    v->stats.time_hv += now - v->exit_at;
-    v->exit_at = now;
+    v->stats.time_hv += (uint32_t)((uint32_t)now - v->exit_at);
+    v->exit_at = (uint32_t)now;
     p->current = 0;
     timer_stop(&p->tick);
     if (d->state != DOMAIN_RUNNING || how == DESCHEDULE_STOP) {
         v->state = VCPU_OFFLINE;
-        timer_stop(&v->timer);
+        v->timer_deadline = NO_DEADLINE;
     } else if (how == DESCHEDULE_BLOCK && !vcpu_wake_condition(v)) {
         v->state = VCPU_BLOCKED;
+        vcpu_timer_park(v, p->id);
     } else {
         v->state = VCPU_RUNNABLE;
         v->suspended = 0;
+        vcpu_timer_park(v, p->id);
         runq_insert(p, v);
     }
     d->on_cpu--;

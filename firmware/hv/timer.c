@@ -7,8 +7,6 @@
  */
 #include "hv.h"
 
-#define NO_DEADLINE (~0ull)
-
 void timer_init(struct timer *t, void (*fn)(void *), void *data)
 {
     t->fn = fn;
@@ -54,9 +52,12 @@ void timer_stop(struct timer *t)
  */
 void timer_set(struct timer *t, int pcpu, uint64_t deadline)
 {
-    timer_stop(t);
     struct pcpu *p = &pcpus[pcpu];
+    if (t->pcpu != pcpu)
+        timer_stop(t);
     spin_lock(&p->timer_lock);
+    if (t->pcpu == pcpu)
+        unlink_timer(p, t);         /* re-armed where it was: one lock does both */
     t->deadline = deadline;
     struct timer **at = &p->timers;
     while (*at && (*at)->deadline <= deadline)
@@ -64,6 +65,7 @@ void timer_set(struct timer *t, int pcpu, uint64_t deadline)
     t->next = *at;
     *at = t;
     t->pcpu = pcpu;
+    p->timers_changed = 1;
     int earliest = p->timers == t && deadline < p->hw_deadline;
     spin_unlock(&p->timer_lock);
     if (earliest && p != this_pcpu())
@@ -73,7 +75,8 @@ void timer_set(struct timer *t, int pcpu, uint64_t deadline)
 /* Runs p's timers that are due. */
 void timer_run_expired(struct pcpu *p)
 {
-    if (p->timers == 0)
+    struct timer *first = __atomic_load_n(&p->timers, __ATOMIC_ACQUIRE);
+    if (first == 0)
         return;
     uint64_t now = time_now();
     spin_lock(&p->timer_lock);
@@ -88,14 +91,16 @@ void timer_run_expired(struct pcpu *p)
 }
 
 /*
- * Sets the hart's timer to p's earliest deadline, if it is not already.
+ * Sets the hart's timer to p's earliest deadline (its timers', or its
+ * guest's), if it is not already.
  * After a timer interrupt the caller forgets hw_deadline first, so that
  * the call to the firmware also clears the interrupt (SBI set_timer does).
  */
 void timer_reprogram(struct pcpu *p)
 {
     spin_lock(&p->timer_lock);
-    uint64_t deadline = p->timers ? p->timers->deadline : NO_DEADLINE;
+    p->timers_changed = 0;
+    uint64_t deadline = timer_earliest(p);
     spin_unlock(&p->timer_lock);
     if (deadline == p->hw_deadline)
         return;

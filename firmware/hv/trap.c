@@ -95,18 +95,6 @@ static void guest_page_fault(struct vcpu *v, uint32_t cause)
 }
 
 /*
- * The guest-physical address of a guest-page fault: htval holds it >> 2;
- * for the guest's own access its two low bits are stval's, for a walk of
- * its page tables (htinst a pseudoinstruction: nonzero, bit 0 clear) zero.
- */
-uint32_t guest_fault_address(void)
-{
-    uint32_t htinst = csr_read(htinst);
-    int walk = htinst != 0 && !(htinst & 1);
-    return csr_read(htval) << 2 | (walk ? 0 : csr_read(stval) & 3);
-}
-
-/*
  * A guest-page fault outside the domain's RAM and devices: the domain
  * touched memory it does not own. htinst tells a walk of the guest's own
  * page tables (a pseudoinstruction; htval then holds the PTE's address)
@@ -153,8 +141,8 @@ static const exit_handler exit_handlers[32] = {
  */
 void vcpu_exit(struct vcpu *v)
 {
-    __atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
-    v->exit_at = time_now();
+    v->in_guest = 0;
+    v->exit_at = time_low();
     uint32_t cause = csr_read(scause);
     v->stats.exits[cause_slot(cause)]++;
     if (cause & CAUSE_INTERRUPT) {
@@ -163,7 +151,7 @@ void vcpu_exit(struct vcpu *v)
         exit_handler handler = cause < 32 ? exit_handlers[cause] : 0;
         (handler ? handler : unexpected_exit)(v, cause);
     }
-    pcpu_return();
+    pcpu_exit_done(this_pcpu(), v);
 }
 
 /* A trap in the hypervisor itself, not under a guest access: a hypervisor bug. */

@@ -14,7 +14,6 @@
 #include "string.h"
 
 #define SSTATUS_SPP_VS SSTATUS_SPP     /* at an exit, sstatus.SPP: the guest was in VS-mode */
-#define NO_DEADLINE    (~0ull)
 
 static void vcpu_timer_fired(void *data);
 
@@ -45,6 +44,7 @@ void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1)
     v->vsstatus = v->vsie = v->vstvec = v->vsscratch = v->vsepc = v->vscause = v->vstval = v->vsatp = 0;
     v->hvip = 0;
     v->irq_raise = 0;
+    v->timer_deadline = NO_DEADLINE;
     v->suspended = 0;
     v->flush_requested = v->flush_done;
     sched_wake(v);
@@ -123,21 +123,28 @@ void vcpu_enter(struct pcpu *p, struct vcpu *v)
     if (p->loaded != v) {
         vcpu_unload(p);
         vcpu_load(p, v);
+        p->loaded_external = -1;
     }
-    uint32_t hvip = (csr_read(hvip) | __atomic_exchange_n(&v->irq_raise, 0, __ATOMIC_ACQ_REL)) & ~HVIP_VSEIP;
-    if (__atomic_load_n(&v->irq_external, __ATOMIC_ACQUIRE))
-        hvip |= HVIP_VSEIP;
-    csr_write(hvip, hvip);
+    uint32_t raised = v->irq_raise ? __atomic_exchange_n(&v->irq_raise, 0, __ATOMIC_ACQ_REL) : 0;
+    int external = (int)__atomic_load_n(&v->irq_external, __ATOMIC_ACQUIRE);
+    if (raised || external != p->loaded_external) {
+        uint32_t hvip = (csr_read(hvip) | raised) & ~HVIP_VSEIP;
+        csr_write(hvip, hvip | (external ? HVIP_VSEIP : 0));
+        p->loaded_external = external;
+    }
     int in_vs = (v->regs.sstatus & SSTATUS_SPP_VS) != 0;
     csr_write(sepc, v->regs.pc);
-    csr_clear(sstatus, SSTATUS_SPP | SSTATUS_SPIE);
     if (in_vs)
         csr_set(sstatus, SSTATUS_SPP);
+    else
+        csr_clear(sstatus, SSTATUS_SPP);
     csr_write(hstatus, HSTATUS_SPV | HSTATUS_VTW | (in_vs ? HSTATUS_SPVP : 0));
-    __atomic_store_n(&v->in_guest, 1, __ATOMIC_SEQ_CST);
+    /* in_guest before the fence, the flush requests after it: a requester
+     * that saw in_guest still 0 knows this entry will see its request. */
+    v->in_guest = 1;
+    fence_rw();
     vcpu_flush_requested(v);
-    uint64_t now = time_now();
-    v->stats.time_hv += now - v->exit_at;
+    v->stats.time_hv += (uint32_t)(time_low() - v->exit_at);
     vcpu_resume(v);
 }
 
@@ -159,6 +166,8 @@ int vcpu_wake_condition(const struct vcpu *v)
  */
 void vcpu_kick(struct vcpu *v)
 {
+    if (this_pcpu()->current == v && v->state == VCPU_RUNNING)
+        return;                     /* it is in this very exit: the entry will see the change */
     spin_lock(&sched_lock);
     if (v->state == VCPU_BLOCKED && vcpu_wake_condition(v))
         sched_wake(v);
@@ -180,7 +189,8 @@ void vcpu_set_external(struct vcpu *v, int level)
     if (v->irq_external == (uint32_t)level)
         return;
     __atomic_store_n(&v->irq_external, level, __ATOMIC_RELEASE);
-    vcpu_kick(v);
+    if (level)
+        vcpu_kick(v);               /* a lowered line waits for the next entry: at worst a spurious claim of 0 */
 }
 
 /*
@@ -223,7 +233,14 @@ void vcpu_inject_exception(struct vcpu *v, uint32_t cause, uint32_t tval)
     v->regs.sstatus |= SSTATUS_SPP_VS;
 }
 
-/* The guest's timer fired: its VS timer interrupt stays pending until it sets the next one. */
+/*
+ * The guest's timer. While its vCPU runs, the deadline is only a field the
+ * pCPU folds into its hart timer (timer_reprogram), so set_timer is a
+ * store; while the vCPU is off its pCPU, the deadline waits on that pCPU's
+ * timer list (vcpu_timer_park), whose callback wakes it.
+ */
+
+/* The guest's timer fired while its vCPU was off its pCPU: it wakes to its VS timer interrupt. */
 static void vcpu_timer_fired(void *data)
 {
     struct vcpu *v = data;
@@ -231,27 +248,46 @@ static void vcpu_timer_fired(void *data)
     vcpu_raise_irq(v, HVIP_VSTIP);
 }
 
+/* v, current on this pCPU: its deadline has passed (the hart timer said so); VSTIP until set_timer. */
+void vcpu_check_timer(struct vcpu *v, uint64_t now)
+{
+    if (v->timer_deadline > now)
+        return;
+    v->timer_deadline = NO_DEADLINE;
+    __atomic_or_fetch(&v->irq_raise, HVIP_VSTIP, __ATOMIC_RELEASE);
+}
+
+/* v leaves pCPU `pcpu`: its deadline goes on that pCPU's timer list. */
+void vcpu_timer_park(struct vcpu *v, int pcpu)
+{
+    if (v->timer_deadline != NO_DEADLINE)
+        timer_set(&v->timer, pcpu, v->timer_deadline);
+}
+
+/* v is current again: the pCPU watches its deadline itself. */
+void vcpu_timer_unpark(struct vcpu *v)
+{
+    timer_stop(&v->timer);
+}
+
 /*
  * SBI set_timer from v (current here): clears its pending timer interrupt
- * and arms its timer for `guest_deadline` (guest time, htimedelta
+ * and sets its deadline to `guest_deadline` (guest time: htimedelta
  * included); ~0 means no timer. A deadline already passed fires at once.
  */
 void vcpu_set_timer(struct vcpu *v, uint64_t guest_deadline)
 {
     struct domain *d = v->domain;
-    timer_stop(&v->timer);
-    __atomic_and_fetch(&v->irq_raise, ~HVIP_VSTIP, __ATOMIC_ACQ_REL);
+    if (v->irq_raise & HVIP_VSTIP)
+        __atomic_and_fetch(&v->irq_raise, ~HVIP_VSTIP, __ATOMIC_ACQ_REL);
     csr_clear(hvip, HVIP_VSTIP);
-    v->timer_deadline = guest_deadline;
-    if (guest_deadline == NO_DEADLINE)
-        return;
-    uint64_t host_deadline = guest_deadline - d->time_offset;
-    if ((int64_t)(host_deadline - time_now()) <= 0) {
-        v->timer_deadline = NO_DEADLINE;
+    uint64_t host_deadline = guest_deadline == NO_DEADLINE ? NO_DEADLINE : guest_deadline - d->time_offset;
+    if (guest_deadline != NO_DEADLINE && (int64_t)(host_deadline - time_now()) <= 0) {
         csr_set(hvip, HVIP_VSTIP);
-        return;
+        host_deadline = NO_DEADLINE;
     }
-    timer_set(&v->timer, this_pcpu()->id, host_deadline);
+    v->timer_deadline = host_deadline;
+    this_pcpu()->timers_changed = 1;
 }
 
 /*

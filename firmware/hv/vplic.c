@@ -28,6 +28,27 @@ void vplic_init(struct domain *d)
     memset(p->enable, 0, sizeof p->enable);
     memset(p->threshold, 0, sizeof p->threshold);
     p->contexts = d->nvcpus;
+    p->words_in_use = 0;
+}
+
+/* How many enable words hold a set bit in some context: sources beyond cannot be taken. */
+static void count_words_in_use(struct vplic *p)
+{
+    p->words_in_use = 0;
+    for (int c = 0; c < p->contexts; c++)
+        for (uint32_t word = 0; word < PLIC_WORDS; word++)
+            if (p->enable[c][word] && word + 1 > p->words_in_use)
+                p->words_in_use = word + 1;
+}
+
+/* The index of the lowest set bit of x (x != 0), by de Bruijn multiplication: no ctz instruction here. */
+static uint32_t lowest_bit(uint32_t x)
+{
+    static const uint8_t position[32] = {
+        0, 1, 28, 2, 29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4, 8,
+        31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6, 11, 5, 10, 9,
+    };
+    return position[((x & -x) * 0x077cb531u) >> 27];
 }
 
 static int bit(const uint32_t *words, uint32_t source)
@@ -47,10 +68,10 @@ static void set_bit_to(uint32_t *words, uint32_t source, int value)
 static uint32_t best_source(const struct vplic *p, int c)
 {
     uint32_t best = 0, best_priority = p->threshold[c];
-    for (uint32_t word = 0; word < PLIC_WORDS; word++) {
+    for (uint32_t word = 0; word < p->words_in_use; word++) {
         uint32_t candidates = p->pending[word] & p->enable[c][word] & ~p->claimed[word];
         while (candidates) {
-            uint32_t source = word * 32 + (uint32_t)__builtin_ctz(candidates);
+            uint32_t source = word * 32 + lowest_bit(candidates);
             candidates &= candidates - 1;
             if (source < PLIC_SOURCE_IDS && p->priority[source] > best_priority) {
                 best = source;
@@ -69,6 +90,16 @@ static void update(struct domain *d)
         vcpu_set_external(&d->vcpus[c], best_source(p, c) != 0);
 }
 
+/* After source `source` changed: tells the vCPUs whose context has it enabled. p->lock held. */
+static void update_source(struct domain *d, uint32_t source)
+{
+    struct vplic *p = &d->vplic;
+    uint32_t word = source / 32, mask = 1u << (source % 32);
+    for (int c = 0; c < p->contexts; c++)
+        if (p->enable[c][word] & mask)
+            vcpu_set_external(&d->vcpus[c], best_source(p, c) != 0);
+}
+
 /* A device drives source `source` to `level`. */
 void vplic_set_level(struct domain *d, uint32_t source, int level)
 {
@@ -77,7 +108,7 @@ void vplic_set_level(struct domain *d, uint32_t source, int level)
     set_bit_to(p->level, source, level);
     if (!bit(p->claimed, source))
         set_bit_to(p->pending, source, level);
-    update(d);
+    update_source(d, source);
     spin_unlock(&p->lock);
 }
 
@@ -88,7 +119,7 @@ static uint32_t claim(struct domain *d, int c)
     if (source) {
         set_bit_to(p->pending, source, 0);
         set_bit_to(p->claimed, source, 1);
-        update(d);
+        update_source(d, source);
     }
     return source;
 }
@@ -101,7 +132,7 @@ static void complete(struct domain *d, int c, uint32_t source)
     set_bit_to(p->claimed, source, 0);
     if (bit(p->level, source))
         set_bit_to(p->pending, source, 1);
-    update(d);
+    update_source(d, source);
 }
 
 /* The context a threshold/claim offset names, or -1. */
@@ -117,23 +148,23 @@ int vplic_read(struct domain *d, uint32_t offset, uint32_t *value)
     struct vplic *p = &d->vplic;
     *value = 0;
     spin_lock(&p->lock);
-    if (offset < PENDING_BASE) {
+    if (offset >= CONTEXT_BASE) {
+        int c = context_of(p, offset);
+        uint32_t reg = offset % CONTEXT_STRIDE;
+        if (c >= 0 && reg == CONTEXT_CLAIM)
+            *value = claim(d, c);
+        else if (c >= 0 && reg == 0)
+            *value = p->threshold[c];
+    } else if (offset < PENDING_BASE) {
         uint32_t source = offset / 4;
         if (source < PLIC_SOURCE_IDS)
             *value = p->priority[source];
     } else if (offset - PENDING_BASE < 4 * PLIC_WORDS) {
         *value = p->pending[(offset - PENDING_BASE) / 4];
-    } else if (offset >= ENABLE_BASE && offset < CONTEXT_BASE) {
+    } else if (offset >= ENABLE_BASE) {
         uint32_t c = (offset - ENABLE_BASE) / ENABLE_STRIDE, word = (offset - ENABLE_BASE) % ENABLE_STRIDE / 4;
         if (c < (uint32_t)p->contexts && word < PLIC_WORDS)
             *value = p->enable[c][word];
-    } else {
-        int c = context_of(p, offset);
-        uint32_t reg = (offset - CONTEXT_BASE) % CONTEXT_STRIDE;
-        if (c >= 0 && reg == 0)
-            *value = p->threshold[c];
-        else if (c >= 0 && reg == CONTEXT_CLAIM)
-            *value = claim(d, c);
     }
     spin_unlock(&p->lock);
     return 0;
@@ -143,23 +174,29 @@ int vplic_write(struct domain *d, uint32_t offset, uint32_t value)
 {
     struct vplic *p = &d->vplic;
     spin_lock(&p->lock);
-    if (offset < PENDING_BASE) {
-        uint32_t source = offset / 4;
-        if (source > 0 && source < PLIC_SOURCE_IDS)
-            p->priority[source] = (uint8_t)(value & GUEST_PLIC_PRIORITY_MAX);
-    } else if (offset >= ENABLE_BASE && offset < CONTEXT_BASE) {
-        uint32_t c = (offset - ENABLE_BASE) / ENABLE_STRIDE, word = (offset - ENABLE_BASE) % ENABLE_STRIDE / 4;
-        if (c < (uint32_t)p->contexts && word < PLIC_WORDS)
-            p->enable[c][word] = word == 0 ? value & ~1u : value;   /* source 0 does not exist */
-    } else {
+    if (offset >= CONTEXT_BASE) {
         int c = context_of(p, offset);
-        uint32_t reg = (offset - CONTEXT_BASE) % CONTEXT_STRIDE;
-        if (c >= 0 && reg == 0)
-            p->threshold[c] = value & GUEST_PLIC_PRIORITY_MAX;
-        else if (c >= 0 && reg == CONTEXT_CLAIM)
+        uint32_t reg = offset % CONTEXT_STRIDE;
+        if (c >= 0 && reg == CONTEXT_CLAIM) {
             complete(d, c, value);
+        } else if (c >= 0 && reg == 0) {
+            p->threshold[c] = value & GUEST_PLIC_PRIORITY_MAX;
+            update(d);
+        }
+    } else if (offset < PENDING_BASE) {
+        uint32_t source = offset / 4;
+        if (source > 0 && source < PLIC_SOURCE_IDS) {
+            p->priority[source] = (uint8_t)(value & GUEST_PLIC_PRIORITY_MAX);
+            update(d);
+        }
+    } else if (offset >= ENABLE_BASE) {
+        uint32_t c = (offset - ENABLE_BASE) / ENABLE_STRIDE, word = (offset - ENABLE_BASE) % ENABLE_STRIDE / 4;
+        if (c < (uint32_t)p->contexts && word < PLIC_WORDS) {
+            p->enable[c][word] = word == 0 ? value & ~1u : value;   /* source 0 does not exist */
+            count_words_in_use(p);
+            update(d);
+        }
     }
-    update(d);
     spin_unlock(&p->lock);
     return 0;
 }

@@ -38,6 +38,7 @@ void vuart_init(struct domain *d)
     u->ier = u->lcr = u->mcr = u->scr = u->dlm = u->fcr = 0;
     u->dll = 12;
     u->thr_interrupt = 0;
+    u->irq_level = 0;
     u->rx_read = u->rx_written = 0;
 }
 
@@ -60,7 +61,11 @@ static uint8_t iir(const struct vuart *u)
 /* Drives the vPLIC line from the state. Called with u->lock held (vuart, then vplic, is the order). */
 static void update_irq(struct domain *d)
 {
-    vplic_set_level(d, GUEST_UART_IRQ, (iir(&d->vuart) & 0x0f) != IIR_NONE);
+    int level = (iir(&d->vuart) & 0x0f) != IIR_NONE;
+    if (level == d->vuart.irq_level)
+        return;
+    d->vuart.irq_level = (uint8_t)level;
+    vplic_set_level(d, GUEST_UART_IRQ, level);
 }
 
 static uint8_t read_locked(struct domain *d, uint32_t offset, int *drained)
