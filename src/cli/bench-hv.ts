@@ -137,11 +137,18 @@ function runCpuBench(rig: Rig, uart: number): { instructions: number; seconds: n
   return { instructions: Number(reported[1]), seconds: during[1].seconds - during[0].seconds, during };
 }
 
+/** cpubench both ways: its instructions with the deterministic clock (exact), its time with the real one. */
+function measureCpuBench(software: () => BootSoftware, uart: number) {
+  const exact = new Rig(1, true, software());
+  const counted = runCpuBench(exact, uart);
+  const timed = runCpuBench(new Rig(1, false, software()), uart);
+  return { ...counted, seconds: timed.seconds };
+}
+
 function cpuShare(): void {
   console.log('1. The CPU benchmark (bench/\'s five kernels) in a domain, against the bare machine (one hart)');
-  const native = runCpuBench(new Rig(1, false, { image: bytes('sbi.elf'), kernel: { file: 'cpubench.elf', bytes: bytes('guests/cpubench.elf') } }), 0);
-  const rig = new Rig(1, false, { image: bytes('hypervisor.elf'), modules: [domainModule('cpubench', 'guests/cpubench.elf')] });
-  const domain = runCpuBench(rig, 1);
+  const native = measureCpuBench(() => ({ image: bytes('sbi.elf'), kernel: { file: 'cpubench.elf', bytes: bytes('guests/cpubench.elf') } }), 0);
+  const domain = measureCpuBench(() => ({ image: bytes('hypervisor.elf'), modules: [domainModule('cpubench', 'guests/cpubench.elf')] }), 1);
   const [start, end] = domain.during;
   const guest = end.byVmid[1] - start.byVmid[1];
   const all = end.instructions - start.instructions;
@@ -151,8 +158,8 @@ function cpuShare(): void {
   console.log(`     of which the guest's VMID ${count(guest)}, the hypervisor (HS) ${count(hs)}, the rest (Domain-0, M-mode) ${count(all - guest - hs)}`);
   const byInstructions = native.instructions / domain.instructions;
   const byTime = native.seconds / domain.seconds;
-  console.log(`   share of native, by instructions: ${percent(byInstructions)} (target ${percent(TARGETS.cpuShare)} or more: ${met(byInstructions >= TARGETS.cpuShare)})`);
-  console.log(`   share of native, by time:         ${percent(byTime)} (host noise included)\n`);
+  console.log(`   share of native, by instructions: ${percent(byInstructions)} (target ${percent(TARGETS.cpuShare)} or more: ${met(byInstructions >= TARGETS.cpuShare)}; deterministic clock)`);
+  console.log(`   share of native, by time:         ${percent(byTime)} (real time: host noise included)\n`);
 }
 
 /** Types `bench` at the prompt of UART `uart` and returns its table's lines. */

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
-import { ROOT } from './console-session.ts';
+import { FIRMWARE, ROOT } from './console-session.ts';
 import {
   guest, HYPERVISOR_IMAGE, KERNEL, prompts, startHyperLab, startQemu, type HvOptions, type HvSession,
 } from './hv-session.ts';
@@ -73,10 +73,7 @@ async function driveDefault(session: HvSession): Promise<DefaultRun> {
     await session.until('guest1 to power off', () => session.log().includes('d1 (guest1) powered off: destroyed'));
     expect(await command(session, 2, 'echo guest2 goes on')).toContain('\nguest2 goes on\n');
     expect(await command(session, 0, 'uname -a')).toMatch(/^HyperLab hyperlab \S+ native riscv32$/m);
-    const logged = session.log().length;
-    await session.debugKeys('q');
-    await session.until('the domain list', () => /^memory: \d+ of \d+ MiB free$/m.test(session.log().slice(logged)));
-    const list = session.log().slice(logged);
+    const list = await listAfter(session);
     expect(list).toMatch(/^d0 Domain-0: running, HVM, 1 vCPU/m);
     expect(list).toMatch(/^d2 guest2: running, HVM, 1 vCPU/m);
     expect(list).not.toMatch(/^d1 guest1/m);
@@ -88,6 +85,14 @@ async function driveDefault(session: HvSession): Promise<DefaultRun> {
   } finally {
     await session.stop();
   }
+}
+
+/** The debug keys' domain list ('q'). */
+async function listAfter(session: HvSession): Promise<string> {
+  const logged = session.log().length;
+  await session.debugKeys('q');
+  await session.until('the domain list', () => /^memory: \d+ of \d+ MiB free$/m.test(session.log().slice(logged)));
+  return session.log().slice(logged);
 }
 
 describe('the hypervisor on HyperLab (deterministic)', () => {
@@ -104,6 +109,25 @@ describe('the hypervisor on HyperLab (deterministic)', () => {
     const run = await driveDefault(startHyperLab({ harts: 4 }));
     expect(run.status).toBe(0);
     expect(parts(run.dom0)).toEqual(parts(twoHarts!.dom0));
+  });
+
+  it('rebuilds a DomU that reboots from its kernel, as a new machine, and the others go on', { timeout: LONG }, async () => {
+    const session = startHyperLab({ harts: 2 });
+    try {
+      await bootAll(session, [0, 1, 2]);
+      expect(await command(session, 2, 'echo before the reboot')).toContain('\nbefore the reboot\n');
+      await session.type(2, 'reboot\r');
+      await session.until('guest2 built again', () => /^d2 \(guest2\): HVM, 1 vCPU/m.test(session.log().split('rebooted')[1] ?? ''));
+      expect(session.log()).toContain('d2 (guest2) rebooted: building it again from its kernel');
+      await session.until('guest2\'s second boot', () => session.console(2).split('Welcome to HyperLab').length === 3);
+      expect(await command(session, 2, 'uptime')).toMatch(/^up 0:00:0\d\.\d{3}, /m);   // a new machine's clock
+      expect(await command(session, 1, 'echo guest1 saw nothing')).toContain('\nguest1 saw nothing\n');
+      const list = await listAfter(session);
+      expect(list).toMatch(/^d2 guest2: running, .* built 2 times$/m);
+      expect(list).toMatch(/^d1 guest1: running, .* built 1 time$/m);
+    } finally {
+      await session.stop();
+    }
   });
 
   it('boots a DomU from a kernel file of the user\'s choice, ELF or Image, with two vCPUs', { timeout: LONG }, async () => {
@@ -142,6 +166,13 @@ describe('the hypervisor on QEMU, the reference machine', () => {
     // in two. Everything else must be the same, byte for byte.
     const unbroken = (text: string) => parts(text).map((part) => part.replace(/\n/g, ''));
     expect(unbroken(qemu.dom0)).toEqual(unbroken(hyperlab.dom0));
+  });
+});
+
+describe('the images', () => {
+  it('carry the native kernel.elf byte for byte as the built-in domains\' kernel', () => {
+    const kernel = readFileSync(KERNEL);
+    for (const image of [HYPERVISOR_IMAGE, `${FIRMWARE}/hv.elf`]) expect(readFileSync(image).indexOf(kernel)).toBeGreaterThan(0);
   });
 });
 
