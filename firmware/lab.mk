@@ -13,7 +13,7 @@ LAB_BUILD         := build/lab
 LAB_COMMON        := lab/start.S lab/lab.c
 LAB_HEADERS       := lab/lab.h common/start-harts.h common/source-name.h common/link.ld
 BENCH_SMP_COPIES  := 0 1
-BENCH_KERNEL_SRCS := bench/bench.c bench/sieve.c bench/crc32.c bench/sort.c bench/matmul.c bench/search.c
+BENCH_KERNEL_SRCS := bench/bench.c bench/sieve.c bench/crc32.c bench/sort.c bench/matmul.c bench/search.c bench/print.c
 # The multilib driver picks the rv32 libgcc only for a plain -march=rv32imac.
 LAB_LIBGCC        := $(shell $(CC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
 

@@ -18,7 +18,7 @@ uint32_t search_run(int *ok);
 void random_seed(uint32_t seed);
 uint32_t random_next(void);
 
-/* UART0 output and the end of the program (console.c). */
+/* The console (console_putc and bench_exit: console.c, or the program's own; the rest: print.c). */
 void console_putc(char c);
 void console_puts(const char *s);
 void console_put_hex(uint32_t value);

@@ -15,28 +15,6 @@ void console_putc(char c)
     print("%c", c);
 }
 
-void console_puts(const char *s)
-{
-    print("%s", s);
-}
-
-void console_put_hex(uint32_t value)
-{
-    print("%08x", (unsigned)value);
-}
-
-void console_put_decimal(uint64_t value)
-{
-    char digits[20];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (n)
-        console_putc(digits[--n]);
-}
-
 void bench_exit(int code)
 {
     guest_power_off(code != 0);

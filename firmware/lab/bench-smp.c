@@ -26,37 +26,10 @@ static void buffer_putc(int hart, char c)
 		output[hart][output_length[hart]++] = c;
 }
 
-static void buffer_puts(int hart, const char *s)
-{
-	while (*s)
-		buffer_putc(hart, *s++);
-}
-
-static void buffer_put_hex(int hart, uint32_t value)
-{
-	for (int shift = 28; shift >= 0; shift -= 4)
-		buffer_putc(hart, "0123456789abcdef"[(value >> shift) & 0xf]);
-}
-
-static void buffer_put_decimal(int hart, uint64_t value)
-{
-	char digits[20];
-	int n = 0;
-	do {
-		digits[n++] = (char)('0' + value % 10);
-		value /= 10;
-	} while (value);
-	while (n)
-		buffer_putc(hart, digits[--n]);
-}
-
-/* The console functions and the entry of hart n's copy of the kernels (bench.h). */
+/* The console and the entry of hart n's copy of the kernels (bench.h; its print.c prints through this). */
 #define HART_COPY(n)                                                                   \
 	int hart##n##_main(void);                                                      \
-	void hart##n##_console_putc(char c) { buffer_putc(n, c); }                    \
-	void hart##n##_console_puts(const char *s) { buffer_puts(n, s); }             \
-	void hart##n##_console_put_hex(uint32_t v) { buffer_put_hex(n, v); }          \
-	void hart##n##_console_put_decimal(uint64_t v) { buffer_put_decimal(n, v); }
+	void hart##n##_console_putc(char c) { buffer_putc(n, c); }
 
 HART_COPY(0)
 HART_COPY(1)
