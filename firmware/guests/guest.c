@@ -13,17 +13,6 @@ uint32_t guest_ram_base, guest_ram_size;
 static struct fdt fdt;
 static volatile uint32_t console_lock;
 
-struct sbiret sbi_call(uint32_t ext, uint32_t fid, uint32_t arg0, uint32_t arg1, uint32_t arg2)
-{
-    register uint32_t a0 __asm__("a0") = arg0;
-    register uint32_t a1 __asm__("a1") = arg1;
-    register uint32_t a2 __asm__("a2") = arg2;
-    register uint32_t a6 __asm__("a6") = fid;
-    register uint32_t a7 __asm__("a7") = ext;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
-    return (struct sbiret){ (long)a0, (long)a1 };
-}
-
 struct line {
     char text[160];
     uint32_t length;
@@ -82,12 +71,7 @@ int bootargs_has(const char *word)
 
 uint64_t time_now(void)
 {
-    uint32_t high, low;
-    do {
-        high = csr_read(timeh);
-        low = csr_read(time);
-    } while (high != csr_read(timeh));
-    return (uint64_t)high << 32 | low;
+    return read_time();
 }
 
 void guest_set_timer(uint64_t when)

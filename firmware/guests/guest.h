@@ -11,11 +11,8 @@
 #include <stdint.h>
 #include "sbi.h"
 #include "riscv.h"
+#include "sbi_call.h"
 
-struct sbiret {
-    long error;
-    long value;
-};
 
 /* What the trap vector saves (start.S). */
 struct guest_frame {
@@ -31,7 +28,6 @@ struct trap_record {
 };
 extern struct trap_record traps;
 
-struct sbiret sbi_call(uint32_t ext, uint32_t fid, uint32_t a0, uint32_t a1, uint32_t a2);
 void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *bootargs(void);
 int bootargs_has(const char *word);

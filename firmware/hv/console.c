@@ -125,26 +125,29 @@ static void log_write(const char *text, int continuing)
     spin_unlock(&console.lock[0]);
 }
 
+static void log_format(int continuing, const char *fmt, va_list args)
+{
+    char line[LOG_LINE];
+    vsnprintf(line, sizeof line, fmt, args);
+    log_write(line, continuing);
+}
+
 /* A line (or lines) of the hypervisor's log on UART0, each behind the prefix. */
 void hv_printk(const char *fmt, ...)
 {
-    char line[LOG_LINE];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(line, sizeof line, fmt, args);
+    log_format(0, fmt, args);
     va_end(args);
-    log_write(line, 0);
 }
 
 /* More of the current log line (no prefix, no line break first). */
 void hv_printk_continue(const char *fmt, ...)
 {
-    char line[LOG_LINE];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(line, sizeof line, fmt, args);
+    log_format(1, fmt, args);
     va_end(args);
-    log_write(line, 1);
 }
 
 void panic(const char *fmt, ...)

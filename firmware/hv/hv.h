@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include "params.h"
 #include "riscv.h"
+#include "sbi_call.h"
 
 struct domain;
 struct vcpu;
@@ -124,12 +125,7 @@ static inline uint32_t time_low(void)
 
 static inline uint64_t time_now(void)
 {
-    uint32_t high, low;
-    do {
-        high = csr_read(timeh);
-        low = csr_read(time);
-    } while (high != csr_read(timeh));
-    return (uint64_t)high << 32 | low;
+    return read_time();
 }
 
 /* A software timer: fn(data) runs on the pCPU it is armed on, once `deadline` passes. */
@@ -535,11 +531,6 @@ void keys_handle(char key);
 
 /* ---- sbi.c (calls to the SBI firmware below) ---- */
 
-struct sbiret {
-    long error;
-    long value;
-};
-struct sbiret sbi_call(uint32_t extension, uint32_t function, uint32_t a0, uint32_t a1, uint32_t a2);
 void sbi_set_timer(uint64_t when);
 void sbi_send_ipi_to(uint32_t hartid);
 int sbi_hart_start(uint32_t hartid, uint32_t address, uint32_t opaque);

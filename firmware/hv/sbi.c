@@ -6,17 +6,6 @@
 #include "hv.h"
 #include "sbi.h"
 
-struct sbiret sbi_call(uint32_t extension, uint32_t function, uint32_t arg0, uint32_t arg1, uint32_t arg2)
-{
-    register uint32_t a0 __asm__("a0") = arg0;
-    register uint32_t a1 __asm__("a1") = arg1;
-    register uint32_t a2 __asm__("a2") = arg2;
-    register uint32_t a6 __asm__("a6") = function;
-    register uint32_t a7 __asm__("a7") = extension;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
-    return (struct sbiret){ (long)a0, (long)a1 };
-}
-
 /* Sets this hart's timer; ~0 turns it off. Either clears a pending timer interrupt. */
 void sbi_set_timer(uint64_t when)
 {

@@ -113,7 +113,12 @@ static long target_vcpus(const struct vcpu *v, uint32_t mask, uint32_t base, uin
 
 /* ---- IPI ---- */
 
-static struct sbiret ipi_send(struct vcpu *v)
+/*
+ * Calls `act` on each vCPU a (hart_mask, hart_mask_base) pair in a0/a1
+ * names, after checking them all: a mask naming a vCPU the domain does not
+ * have changes nothing and answers SBI_ERR_INVALID_PARAM.
+ */
+static struct sbiret for_each_target(struct vcpu *v, void (*act)(struct vcpu *target))
 {
     uint32_t targets;
     long error = target_vcpus(v, arg(v, 0), arg(v, 1), &targets);
@@ -121,8 +126,18 @@ static struct sbiret ipi_send(struct vcpu *v)
         return fail(error);
     for (int i = 0; targets; i++, targets >>= 1)
         if (targets & 1)
-            vcpu_raise_irq(&v->domain->vcpus[i], HVIP_VSSIP);
+            act(&v->domain->vcpus[i]);
     return ok(0);
+}
+
+static void raise_software_interrupt(struct vcpu *target)
+{
+    vcpu_raise_irq(target, HVIP_VSSIP);
+}
+
+static struct sbiret ipi_send(struct vcpu *v)
+{
+    return for_each_target(v, raise_software_interrupt);
 }
 
 static const vsbi_function ipi_functions[] = { [SBI_IPI_SEND_IPI] = ipi_send };
@@ -132,14 +147,7 @@ static const vsbi_function ipi_functions[] = { [SBI_IPI_SEND_IPI] = ipi_send };
 /* A full fence of guest translations and fetches on each target covers any range and ASID. */
 static struct sbiret rfence(struct vcpu *v)
 {
-    uint32_t targets;
-    long error = target_vcpus(v, arg(v, 0), arg(v, 1), &targets);
-    if (error)
-        return fail(error);
-    for (int i = 0; targets; i++, targets >>= 1)
-        if (targets & 1)
-            vcpu_request_flush(&v->domain->vcpus[i]);
-    return ok(0);
+    return for_each_target(v, vcpu_request_flush);
 }
 
 static const vsbi_function rfence_functions[] = {

@@ -19,12 +19,7 @@ void timer_init(void)
 
 uint64_t timer_now(void)
 {
-    uint32_t high, low;
-    do {
-        high = csr_read(timeh);
-        low = csr_read(time);
-    } while (high != csr_read(timeh));
-    return (uint64_t)high << 32 | low;
+    return read_time();
 }
 
 uint64_t timer_ms_to_ticks(uint32_t ms)

@@ -105,6 +105,17 @@
 #define PTE_D 0x080u
 #define SATP_MODE_SV32 0x80000000u
 
+/* The time CSR, 64 bits read in two halves without tearing. */
+static inline uint64_t read_time(void)
+{
+    uint32_t high, low;
+    do {
+        high = csr_read(timeh);
+        low = csr_read(time);
+    } while (high != csr_read(timeh));
+    return (uint64_t)high << 32 | low;
+}
+
 static inline void fence_rw(void) { __asm__ volatile("fence rw, rw" ::: "memory"); }
 static inline void fence_io(void) { __asm__ volatile("fence iorw, iorw" ::: "memory"); }
 static inline void fence_i(void) { __asm__ volatile("fence.i" ::: "memory"); }
