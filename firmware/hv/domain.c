@@ -323,11 +323,3 @@ void domain_vcpu_left(struct domain *d)
         hv_printk("d%d (%s) powered off: destroyed, its memory scrubbed and freed\n", d->id, d->config.name);
     }
 }
-
-int domain_count(void)
-{
-    int n = 0;
-    for (int i = 0; i < NDOMAIN; i++)
-        n += domains[i].state != DOMAIN_FREE;
-    return n;
-}

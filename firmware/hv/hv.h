@@ -179,7 +179,6 @@ void mm_reserve(uint32_t start, uint32_t size);
 uint32_t mm_alloc(int owner, uint32_t frames, uint32_t align);
 void mm_free(uint32_t address, uint32_t frames);
 uint32_t mm_alloc_megapage(int owner);
-int mm_owner(uint32_t address);
 uint32_t mm_free_frames(void);
 uint32_t mm_total_frames(void);
 
@@ -501,7 +500,6 @@ struct domain *domain_build(int id, const struct domain_config *config);
 void domain_shutdown(struct domain *d, int code);
 void domain_crash(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void domain_vcpu_left(struct domain *d);
-int domain_count(void);
 const char *domain_state_name(const struct domain *d);
 
 /* ---- loader.c ---- */

@@ -178,14 +178,6 @@ void mm_free(uint32_t address, uint32_t frames)
     spin_unlock(&mm.lock);
 }
 
-/* The owner of the frame holding `address` (OWNER_* or a domain id); OWNER_RESERVED outside RAM. */
-int mm_owner(uint32_t address)
-{
-    if (address < mm.base || frame_index(address) >= mm.frames)
-        return OWNER_RESERVED;
-    return mm.owner[frame_index(address)];
-}
-
 uint32_t mm_free_frames(void)
 {
     return mm.free;

@@ -29,6 +29,11 @@ function timeRun(list: string, id: number): number[] {
   return [...block.matchAll(/vCPU \d+: .*time run (\d+) ms/g)].map((match) => Number(match[1]));
 }
 
+/** The uptime a 'q' listing gives, in ms. */
+function uptime(list: string): number {
+  return Number(/domains and vCPUs \(uptime (\d+) ms\)/.exec(list)?.[1]);
+}
+
 async function listDomains(session: HvSession): Promise<string> {
   const logged = session.log().length;
   await session.debugKeys('q');
@@ -64,6 +69,22 @@ describe('the credit scheduler on HyperLab', () => {
       const ran = (id: number) => timeRun(after, id)[0] - timeRun(before, id)[0];
       expect(ratio(ran(2), ran(1))).toBeGreaterThan(1.8);
       expect(ratio(ran(2), ran(1))).toBeLessThan(2.2);
+    } finally {
+      await session.stop();
+    }
+  });
+
+  it('holds a domain capped at 30% to 30% of a hart, though the hart has nothing else to do', { timeout: LONG }, async () => {
+    const session = startHyperLab({ harts: 1, domains: [{ name: 'capped', file: SPIN, memoryMiB: 8, cap: 30 }] });
+    try {
+      await spinning(session, [1]);
+      const before = await listDomains(session);
+      await runFor(session, MEASURE_INSTRUCTIONS / 5);
+      const after = await listDomains(session);
+      const ran = timeRun(after, 1)[0] - timeRun(before, 1)[0];
+      const elapsed = uptime(after) - uptime(before);
+      expect(ran / elapsed).toBeGreaterThan(0.27);
+      expect(ran / elapsed).toBeLessThan(0.33);
     } finally {
       await session.stop();
     }
