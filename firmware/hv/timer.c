@@ -1,9 +1,11 @@
 /*
  * timer.c: software timers, a sorted list per pCPU, on the one hardware
- * timer each hart has (SBI set_timer: the firmware's mtimecmp). A pCPU's
- * hart timer is set to its earliest timer, and off (~0) when it has none,
- * so an idle pCPU sleeps until something is due. Callbacks run on the
- * pCPU the timer was armed on, with no lock held.
+ * timer each hart has (SBI set_timer: the firmware's mtimecmp, or
+ * stimecmp where the hart has Sstc). A pCPU's hart timer is set to the
+ * earliest of its timers and the deadline of the guest it runs (a field of
+ * the vCPU, so that the guest's set_timer is only a store: vcpu.c), and
+ * off (~0) when there is none, so an idle pCPU sleeps until something is
+ * due. Callbacks run on the pCPU the timer was armed on, with no lock held.
  */
 #include "hv.h"
 
