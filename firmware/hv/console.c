@@ -8,7 +8,8 @@
  * UART of its own; those domains' output then appears on UART0 behind
  * "(dN) ". Each other domain N has its console on UART N.
  *
- * Output is written at once, polling the transmitter. Input comes by
+ * Output is written polling the transmitter; on UART0, where several
+ * share it, a line at a time (below). Input comes by
  * interrupt (the machine's PLIC, in the boot pCPU's supervisor context)
  * and goes into the target domain's vUART buffer; when that is full the
  * hypervisor stops reading the UART (its receive interrupt off) until the
@@ -27,7 +28,10 @@
 #define CTRL_A                  0x01
 #define SWITCH_PRESSES          3
 #define LOG_LINE                256
-#define LINE_BUFFER             128     /* bytes of a UART-less domain's line held back */
+#define HELD_BUFFER             1024    /* bytes of one writer's output on UART0 held back */
+#define HOLD_MS                 250     /* a held line looks again this often at whose line it waits for */
+#define HOLD_MAX_MS             2000    /* and waits no longer than this */
+#define HELD_LOG                NDOMAIN /* the held[] slot of the hypervisor's log */
 
 static struct {
     struct spinlock lock[NUART];    /* one writer per UART at a time */
@@ -37,12 +41,23 @@ static struct {
     int focus;                      /* who gets UART0's input: a domain id, or FOCUS_HYPERVISOR */
     int ctrl_a;                     /* Ctrl-As in a row */
     int irq_context;                /* the PLIC context that takes the UARTs' interrupts */
-    char line[NDOMAIN][LINE_BUFFER];  /* output of a UART-less domain, a line at a time */
-    int line_length[NDOMAIN];
+    /* what is held back of each writer on UART0 (a domain by its id, then the log) */
+    char held[NDOMAIN + 1][HELD_BUFFER];
+    int held_length[NDOMAIN + 1];
+    unsigned held_since[NDOMAIN + 1];   /* when its first whole line came (a count of them); 0: none */
+    unsigned lines;                 /* whole lines held back so far, to write them in order */
+    struct timer hold;              /* a line is held back: look again when this fires */
+    int hold_armed;
+    uint64_t hold_since;            /* when the hold timer was first armed */
 } console = { .at_line_start = 1 };
 
 #define FOCUS_HYPERVISOR (-1)
 #define OWNER_LOG        (-1)
+
+static void write_held(int force);
+static void hold_expired(void *unused);
+static void hold_byte(int who, char c);
+static void write_buffer(int who, int all);
 
 static uintptr_t uart_base(int uart)
 {
@@ -59,14 +74,11 @@ static void uart_write_byte(int uart, char c)
         console.at_line_start = c == '\n';
 }
 
-void console_putc_uart(int uart, char c)
+/* A byte of the console of the domain that has UART `uart` (1..7) to itself. */
+static void console_putc_uart(int uart, char c)
 {
-    if (uart < 0 || uart >= NUART || !host.uart[uart].present)
-        return;
     spin_lock(&console.lock[uart]);
     uart_write_byte(uart, c);
-    if (uart == 0)
-        console.owner = 0;          /* UART0's only raw writer is domain 0 */
     spin_unlock(&console.lock[uart]);
 }
 
@@ -82,6 +94,7 @@ static void set_receive_interrupt(int uart, int on)
 void console_init(void)
 {
     console.irq_context = host.plic_context[0];
+    timer_init(&console.hold, hold_expired, 0);
     console.focus = 0;
     uintptr_t plic = host.plic_base;
     for (int n = 0; n < NUART; n++) {
@@ -105,23 +118,20 @@ void console_init(void)
 
 /* ---- the log ---- */
 
+/*
+ * The log goes out a line at a time, like the consoles that share UART0
+ * (below): a log line never breaks into a line someone else is writing.
+ */
 static void log_write(const char *text, int continuing)
 {
     spin_lock(&console.lock[0]);
-    if (!continuing && !console.at_line_start) {
-        uart_write_byte(0, '\r');
-        uart_write_byte(0, '\n');   /* a log line never starts in the middle of a guest's */
-    }
-    for (const char *p = text; *p; p++) {
-        if (console.at_line_start && !continuing)
-            for (const char *q = HV_LOG_PREFIX; *q; q++)
-                uart_write_byte(0, *q);
-        continuing = 0;
-        if (*p == '\n')
-            uart_write_byte(0, '\r');
-        uart_write_byte(0, *p);
-    }
-    console.owner = OWNER_LOG;
+    int length = console.held_length[HELD_LOG];
+    if (!continuing && (length ? console.held[HELD_LOG][length - 1] != '\n'
+                               : console.owner == OWNER_LOG && !console.at_line_start))
+        hold_byte(OWNER_LOG, '\n');     /* a new log line starts on a line of its own */
+    for (const char *p = text; *p; p++)
+        hold_byte(OWNER_LOG, *p);
+    write_held(0);
     spin_unlock(&console.lock[0]);
 }
 
@@ -159,60 +169,175 @@ void panic(const char *fmt, ...)
     va_end(args);
     hv_printk("PANIC: %s\n", line);
     hv_printk("the machine stops\n");
+    spin_lock(&console.lock[0]);
+    write_buffer(OWNER_LOG, 1);         /* at once, wherever UART0 is */
+    spin_unlock(&console.lock[0]);
     sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE);
 }
 
 /* ---- guest consoles ---- */
 
+/*
+ * The consoles that share UART0 (domain 0's, and those of domains with no
+ * UART of their own) and the log keep each other's lines whole. The
+ * console UART0's input goes to writes at once: the user is typing at it.
+ * The others are held a line at a time and written, oldest first, when
+ * UART0 is at the start of a line; if the one typed at stays in the middle
+ * of one, on a line of their own once it stops writing (it waits at a
+ * prompt) or after HOLD_MAX_MS. A full buffer goes out at once: its whole
+ * lines, or all of it if it has no line end. Domain 0's lines go as
+ * they are, the others' behind "(dN) ", the log's behind HV_LOG_PREFIX.
+ */
+
+/*
+ * Whether `who`, whose line UART0 is in the middle of, is still writing
+ * it: a domain with a vCPU that runs or waits to. One that waits for an
+ * interrupt (at a prompt, for a key) is done for now.
+ */
+static int still_writing(int who)
+{
+    if (who < 0 || domains[who].state != DOMAIN_RUNNING)
+        return 0;
+    for (int i = 0; i < domains[who].nvcpus; i++)
+        if (domains[who].vcpus[i].state >= VCPU_RUNNABLE)
+            return 1;
+    return 0;
+}
+
+static void hold_expired(void *unused)
+{
+    (void)unused;
+    spin_lock(&console.lock[0]);
+    uint64_t now = time_now();
+    if (!console.at_line_start && still_writing(console.owner) &&
+        now - console.hold_since < ms_to_ticks(HOLD_MAX_MS)) {
+        timer_set(&console.hold, this_pcpu()->id, now + ms_to_ticks(HOLD_MS));
+    } else {
+        console.hold_armed = 0;
+        write_held(1);
+    }
+    spin_unlock(&console.lock[0]);
+}
+
 /* Gives a new domain its console: UART N for domain N if the machine has it, else UART0. */
 void console_attach(struct domain *d)
 {
     d->console_uart = d->id < NUART && host.uart[d->id].present ? d->id : -1;
-    console.line_length[d->id] = 0;
+    if (d->id == 0 && host.uart[0].present)
+        d->console_uart = 0;
+    console.held_length[d->id] = 0;
+    console.held_since[d->id] = 0;
 }
 
-/* Writes domain d's buffered line to UART0 behind "(dN) ". console.lock[0] held. */
-static void flush_line(struct domain *d)
+static int slot(int who)
+{
+    return who == OWNER_LOG ? HELD_LOG : who;
+}
+
+/* Writes n bytes of `who`'s output to UART0, each line behind its prefix. console.lock[0] held. */
+static void write_as(int who, const char *bytes, int n)
 {
     char prefix[8];
-    if (console.line_length[d->id] == 0)
+    if (who == OWNER_LOG)
+        snprintf(prefix, sizeof prefix, "%s", HV_LOG_PREFIX);
+    else
+        snprintf(prefix, sizeof prefix, who ? "(d%d) " : "", who);
+    for (int i = 0; i < n; i++) {
+        if (!console.at_line_start && console.owner != who) {
+            uart_write_byte(0, '\r');
+            uart_write_byte(0, '\n');   /* another's line was left unfinished */
+        }
+        if (console.at_line_start || console.owner != who)
+            for (const char *q = prefix; *q; q++)
+                uart_write_byte(0, *q);
+        console.owner = who;
+        uart_write_byte(0, bytes[i]);
+    }
+}
+
+/* Writes what `who` holds up to its last line end (all of it if `all`). console.lock[0] held. */
+static void write_buffer(int who, int all)
+{
+    int s = slot(who);
+    char *bytes = console.held[s];
+    int n = console.held_length[s];
+    if (!all)
+        while (n > 0 && bytes[n - 1] != '\n')
+            n--;
+    if (n == 0)
         return;
-    if (!console.at_line_start && console.owner != d->id) {
-        uart_write_byte(0, '\r');
-        uart_write_byte(0, '\n');
+    write_as(who, bytes, n);
+    console.held_length[s] -= n;
+    for (int i = 0; i < console.held_length[s]; i++)
+        bytes[i] = bytes[n + i];
+    console.held_since[s] = 0;          /* what is left has no line end */
+}
+
+/* Holds a byte of `who`'s output, a line end as "\r\n". console.lock[0] held. */
+static void hold_byte(int who, char c)
+{
+    int s = slot(who);
+    if (c == '\r')
+        return;
+    if (c == '\n') {
+        console.held[s][console.held_length[s]++] = '\r';
+        if (console.held_since[s] == 0)
+            console.held_since[s] = ++console.lines;
     }
-    if (console.at_line_start || console.owner != d->id) {
-        snprintf(prefix, sizeof prefix, "(d%d) ", d->id);
-        for (const char *q = prefix; *q; q++)
-            uart_write_byte(0, *q);
-    }
-    console.owner = d->id;
-    for (int i = 0; i < console.line_length[d->id]; i++)
-        uart_write_byte(0, console.line[d->id][i]);
-    console.line_length[d->id] = 0;
+    console.held[s][console.held_length[s]++] = c;
+    if (console.held_length[s] >= HELD_BUFFER - 2)
+        write_buffer(who, console.held_since[s] == 0);  /* full: its whole lines, or all if none */
 }
 
 /*
- * A byte the domain's console transmits: to its UART; or, for a domain
- * with none, to UART0 a whole line at a time behind "(dN) ", so that the
- * consoles sharing UART0 stay readable (at once while its input has the
- * focus: the user is typing at it).
+ * Writes the whole lines held back, oldest first, while UART0 is at a
+ * line start or its last writer is theirs (or `force`: the hold is over,
+ * they go on lines of their own). What must wait makes sure the hold timer
+ * will write it. console.lock[0] held.
+ */
+static void write_held(int force)
+{
+    for (;;) {
+        int oldest = -1;
+        for (int s = 0; s <= HELD_LOG; s++)
+            if (console.held_since[s] && (oldest < 0 || console.held_since[s] < console.held_since[oldest]))
+                oldest = s;
+        if (oldest < 0)
+            return;
+        int who = oldest == HELD_LOG ? OWNER_LOG : oldest;
+        if (!force && !console.at_line_start && console.owner != who)
+            break;
+        write_buffer(who, 0);
+    }
+    if (!console.hold_armed) {
+        console.hold_armed = 1;
+        console.hold_since = time_now();
+        timer_set(&console.hold, this_pcpu()->id, console.hold_since + ms_to_ticks(HOLD_MS));
+    }
+}
+
+/*
+ * A byte the console of domain d transmits: to its own UART; or, on
+ * UART0, at once if UART0's input is d's, else held a line at a time.
  */
 void console_guest_output(struct domain *d, uint8_t byte)
 {
-    if (d->console_uart >= 0) {
+    if (d->console_uart > 0) {
         console_putc_uart(d->console_uart, (char)byte);
         return;
     }
     spin_lock(&console.lock[0]);
-    if (byte != '\r')
-        console.line[d->id][console.line_length[d->id]++] = (char)byte;
-    if (byte == '\n') {
-        console.line[d->id][console.line_length[d->id] - 1] = '\r';
-        console.line[d->id][console.line_length[d->id]++] = '\n';
+    int id = d->id;
+    if (console.focus == id && console.held_length[id] == 0) {
+        if (id == 0)
+            write_as(0, (const char *)&byte, 1);    /* domain 0's own line ends, as it sends them */
+        else if (byte != '\r')
+            write_as(id, byte == '\n' ? "\r\n" : (const char *)&byte, byte == '\n' ? 2 : 1);
+    } else {
+        hold_byte(id, (char)byte);
     }
-    if (byte == '\n' || console.line_length[d->id] >= LINE_BUFFER - 2 || console.focus == d->id)
-        flush_line(d);
+    if (byte == '\n')
+        write_held(0);
     spin_unlock(&console.lock[0]);
 }
 
@@ -250,19 +375,24 @@ static int next_focus(int focus)
     return FOCUS_HYPERVISOR;
 }
 
+/*
+ * Gives UART0's input to the next in line and says so. What was held back
+ * goes out first: the one typed at before is no longer; the new one's
+ * unfinished line (its prompt) last, where its echo will continue.
+ */
 static void switch_focus(void)
 {
     console.focus = next_focus(console.focus);
-    if (console.focus > 0) {
-        spin_lock(&console.lock[0]);
-        flush_line(&domains[console.focus]);   /* the prompt it printed, without a line end yet */
-        spin_unlock(&console.lock[0]);
-    }
     if (console.focus == FOCUS_HYPERVISOR)
         hv_printk("*** Serial input to the hypervisor (type 'CTRL-a' three times to switch input; 'h' for help)\n");
     else
         hv_printk("*** Serial input to d%d (%s) (type 'CTRL-a' three times to switch input)\n",
                   console.focus, domains[console.focus].config.name);
+    spin_lock(&console.lock[0]);
+    write_held(1);
+    if (console.focus >= 0)
+        write_buffer(console.focus, 1);
+    spin_unlock(&console.lock[0]);
 }
 
 /* A byte typed on UART0: three Ctrl-As in a row switch the focus; the rest goes to it. */

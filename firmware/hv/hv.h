@@ -515,7 +515,6 @@ int dtb_build_guest(struct domain *d, uint8_t *buffer, uint32_t size);
 
 void console_init(void);
 void console_attach(struct domain *d);
-void console_putc_uart(int uart, char c);
 void console_guest_output(struct domain *d, uint8_t byte);
 void console_guest_input_drained(struct domain *d);
 void console_interrupt(void);

@@ -74,9 +74,12 @@ const POLL_MS = 10;
 
 const withoutReturns = (text: string) => text.replace(/\r/g, '');
 
-/** The lines of `text` that begin with `prefix`, without it. */
+/** The lines of `text` that begin with `prefix`, without it; each ended as it was in `text`. */
 export function linesWith(text: string, prefix: string): string {
-  return text.split('\n').filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).join('\n');
+  const lines = text.split('\n');
+  const last = lines.pop()!;
+  const whole = lines.filter((line) => line.startsWith(prefix)).map((line) => `${line.slice(prefix.length)}\n`).join('');
+  return last.startsWith(prefix) ? whole + last.slice(prefix.length) : whole;
 }
 
 /**
