@@ -34,11 +34,11 @@ KTEST_ELF    := $(SYS_BUILD)/ktest/ktest.elf
 USER_PROGS   += $(SYS_BUILD)/ktest/ktest
 
 HV_SRCS      := hv/entry.S $(filter-out hv/entry.S,$(wildcard hv/*.c hv/*.S))
-HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h $(LIB_HEADERS)
+HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h include/hypercall.h $(LIB_HEADERS)
 
 # The small guest programs (guests/): each an ELF and a flat RISC-V Image of the same bytes.
 GUEST_COMMON := guests/start.S guests/guest.c
-GUEST_PROGS  := hostile spin exits cpubench
+GUEST_PROGS  := hostile spin exits cpubench hcall
 GUEST_IMAGES := $(foreach p,$(GUEST_PROGS),$(OUT)/guests/$(p).elf $(OUT)/guests/$(p).img)
 
 SYSTEM_IMAGES := $(GUEST_IMAGES) $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
@@ -88,7 +88,7 @@ $(OUT)/hypervisor.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/
 	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/hv-symbols.args
 	$(OBJCOPY) @$(SYS_BUILD)/hv-symbols.args $@
 
-$(OUT)/guests/%.elf: guests/%.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h
+$(OUT)/guests/%.elf: guests/%.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< $(LIB_SRCS) $(SYS_LIBGCC)
 

@@ -178,6 +178,32 @@ guest_fetch_u16:
   li a0, -1
   ret
 
+/* guest_load_u8(va, &value): HLV.BU through the loaded guest's translation; -1 if it faults. */
+  .globl guest_load_u8
+guest_load_u8:
+  la t0, guest_access_fault
+  sw t0, PCPU_FIXUP(tp)
+  hlv.bu t1, (a0)
+  sw zero, PCPU_FIXUP(tp)
+  sw t1, 0(a1)
+  li a0, 0
+  ret
+
+/* guest_store_u8(va, value): HSV.B through the loaded guest's translation; -1 if it faults. */
+  .globl guest_store_u8
+guest_store_u8:
+  la t0, guest_access_fault
+  sw t0, PCPU_FIXUP(tp)
+  hsv.b a1, (a0)
+  sw zero, PCPU_FIXUP(tp)
+  li a0, 0
+  ret
+
+/* Where a faulting guest access resumes (the trap cleared the fixup). */
+guest_access_fault:
+  li a0, -1
+  ret
+
 /* The kernel of the built-in domains: the native kernel.elf, byte for byte. */
   .section .rodata.kernel, "a"
   .balign 8

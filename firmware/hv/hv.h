@@ -24,6 +24,7 @@
 #include "params.h"
 #include "riscv.h"
 #include "sbi_call.h"
+#include "hypercall.h"
 
 struct domain;
 struct vcpu;
@@ -204,6 +205,7 @@ enum sbi_slot {
 struct vcpu_stats {
     uint32_t exits[EXIT_SLOTS];     /* by cause slot */
     uint32_t sbi[SBI_SLOTS];        /* SBI calls by extension */
+    uint32_t hypercalls[HYPERCALL_COUNT];   /* by Xen's number; the rest in the last */
     uint32_t mmio_uart, mmio_plic;  /* emulated device accesses */
     uint32_t wfi;                   /* WFIs that blocked */
     uint64_t time_run;              /* timebase ticks on a pCPU (guest and hypervisor) */
@@ -295,10 +297,7 @@ enum domain_state {
     DOMAIN_CRASHED,                 /* kept for inspection (on_crash = preserve) */
 };
 
-/* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h). */
-#define SHUTDOWN_poweroff 0
-#define SHUTDOWN_reboot   1
-#define SHUTDOWN_crash    3
+/* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h, in hypercall.h). */
 
 /* What the board asked for, or the built-in default: enough to (re)build a domain. */
 struct domain_config {
@@ -397,6 +396,8 @@ void pcpu_handle_interrupts(uint32_t pending);
 void vcpu_resume(struct vcpu *v) __attribute__((noreturn));
 /* Reads guest memory through the guest's own translation; 0, or -1 if that faults. */
 int guest_fetch_u16(uint32_t va, uint32_t *value);  /* HLVX.HU */
+int guest_load_u8(uint32_t va, uint32_t *value);    /* HLV.BU */
+int guest_store_u8(uint32_t va, uint32_t value);    /* HSV.B */
 void secondary_entry(void);
 extern uint8_t hv_stacks[];
 static inline void *hv_stacks_top(int pcpu) { return hv_stacks + (pcpu + 1) * PCPU_STACK_SIZE; }
@@ -446,6 +447,11 @@ void hv_fatal_trap(void) __attribute__((noreturn));
 /* ---- vsbi.c ---- */
 
 void vsbi_handle(struct vcpu *v);
+
+/* ---- hypercall.c ---- */
+
+void hypercall_handle(struct vcpu *v);
+const char *hypercall_name(int number);
 
 /* ---- mmio.c ---- */
 

@@ -21,7 +21,7 @@ static void help(void)
 {
     hv_printk("'h' pressed -> the debug keys:\n");
     hv_printk("  key 'h' => this list\n");
-    hv_printk("  key 'q' => domains and vCPUs: state, memory, exits by cause, SBI calls, time\n");
+    hv_printk("  key 'q' => domains and vCPUs: state, memory, exits by cause, SBI calls, hypercalls, time\n");
     hv_printk("  key 'r' => the scheduler's run queues, per pCPU\n");
     hv_printk("  Ctrl-A three times => input back to domain 0\n");
 }
@@ -66,6 +66,7 @@ static void dump_vcpu(const struct vcpu *v)
               (unsigned)total(s->exits, EXIT_SLOTS), (unsigned)s->wfi, (unsigned)s->mmio_uart, (unsigned)s->mmio_plic);
     counts_line("exits by cause", s->exits, EXIT_SLOTS, exit_cause_name);
     counts_line("SBI calls", s->sbi, SBI_SLOTS, sbi_slot_name);
+    counts_line("hypercalls", s->hypercalls, HYPERCALL_COUNT, hypercall_name);
 }
 
 static void dump_domains(void)

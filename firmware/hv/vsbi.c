@@ -11,6 +11,9 @@
  *   SRST    shutdown and reboot of the domain, not the machine
  *   DBCN    and the legacy console calls: the domain's console
  *
+ * and, as one extension of the experimental range, Xen's hypercalls
+ * (hypercall.c).
+ *
  * Every argument is checked: hart masks against the domain's vCPUs,
  * buffers against its memory. An unknown extension or function answers
  * SBI_ERR_NOT_SUPPORTED, as the specification says.
@@ -67,7 +70,10 @@ static const struct vsbi_extension *find_extension(uint32_t id);
 static struct sbiret base_spec_version(struct vcpu *v) { (void)v; return ok(SBI_SPEC_VERSION); }
 static struct sbiret base_impl_id(struct vcpu *v) { (void)v; return ok(SBI_IMPL_ID_HYPERLAB_HV); }
 static struct sbiret base_impl_version(struct vcpu *v) { (void)v; return ok(SBI_IMPL_VERSION_HYPERLAB); }
-static struct sbiret base_probe(struct vcpu *v) { return ok(find_extension(arg(v, 0)) != 0); }
+static struct sbiret base_probe(struct vcpu *v)
+{
+    return ok(arg(v, 0) == HYPERCALL_EID || find_extension(arg(v, 0)) != 0);
+}
 /* The machine's IDs are M-mode's to read; a virtual hart has none of its own. */
 static struct sbiret base_machine_id(struct vcpu *v) { (void)v; return ok(0); }
 
@@ -385,6 +391,10 @@ void vsbi_handle(struct vcpu *v)
         v->regs.x[A0] = SBI_SUCCESS;
         v->regs.x[A1] = 0;
         v->regs.pc += 4;
+        return;
+    }
+    if (v->regs.x[A7] == HYPERCALL_EID) {
+        hypercall_handle(v);        /* Xen's hypercalls (hypercall.c) */
         return;
     }
     const struct vsbi_extension *extension = find_extension(v->regs.x[A7]);

@@ -40,8 +40,15 @@ export interface DomainSpec {
   bootargs?: string;
 }
 
+/** Domain 0's kernel, as `--module` gives it (else the hypervisor's built-in one). */
+export interface Dom0Spec {
+  file: string;
+  bootargs?: string;
+}
+
 export interface HvOptions {
   harts: number;
+  dom0?: Dom0Spec;
   domains?: DomainSpec[];
   ramMiB?: number;
   /** HyperLab only: stop after this many instructions in all (a failing test ends). */
@@ -102,13 +109,17 @@ async function poll(name: string, what: string, done: () => boolean, stopped: ()
   }
 }
 
-function bootModules(domains: readonly DomainSpec[]): BootModule[] {
-  return domains.map((d) => ({
+function bootModules(options: HvOptions): BootModule[] {
+  const dom0 = options.dom0;
+  const kernel: BootModule[] = dom0
+    ? [{ file: dom0.file, bytes: readFileSync(dom0.file), ...(dom0.bootargs ? { bootargs: dom0.bootargs } : {}) }]
+    : [];
+  return [...kernel, ...(options.domains ?? []).map((d) => ({
     file: d.file,
     bytes: readFileSync(d.file),
     ...(d.bootargs ? { bootargs: d.bootargs } : {}),
     domain: { name: d.name, memoryMiB: d.memoryMiB, vcpus: d.vcpus, weight: d.weight, cap: d.cap },
-  }));
+  }))];
 }
 
 // ---- HyperLab ----
@@ -126,7 +137,7 @@ class HyperLabSession implements HvSession {
       harts: options.harts,
       ramMiB: options.ramMiB ?? 128,
       image: readFileSync(HYPERVISOR_IMAGE),
-      modules: bootModules(options.domains ?? []),
+      modules: bootModules(options),
       clock: 'deterministic',
       maxInstructions: options.maxInstructions ?? 20_000_000_000,
     });
@@ -243,7 +254,7 @@ class QemuSession implements HvSession {
     this.name = `QEMU, ${options.harts} hart${options.harts > 1 ? 's' : ''}`;
     this.domainCount = 1 + Math.max(2, (options.domains ?? []).length);
     const args = [...qemuMachineArgs(options.harts), '-kernel', `${FIRMWARE}/hv.elf`,
-      ...qemuBootModules(options.harts, bootModules(options.domains ?? []), this.directory),
+      ...qemuBootModules(options.harts, bootModules(options), this.directory),
       '-display', 'none', '-serial', 'stdio', '-monitor', 'none'];
     this.child = spawn(QEMU, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
     this.child.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString('latin1'); });

@@ -1,0 +1,147 @@
+/*
+ * hcall.c: the hypervisor's hypercalls (firmware/include/hypercall.h),
+ * each with good arguments and with bad ones, one line per check:
+ *
+ *   hcall: ok: <what> -> <what it got>        or   hcall: FAIL: ...
+ *
+ * then "hcall: done: P passed, F failed". Booted as a DomU it expects
+ * Dom0's calls (domctl, sysctl) to answer -EPERM; with the bootarg
+ * `dom0` (booted as domain 0) to get past that check (-ENOSYS: not there
+ * yet); with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
+ * (poweroff), else it waits in SCHEDOP_block for ever. On a machine with
+ * no hypervisor it says so and powers off.
+ */
+#include "guest.h"
+#include "hypercall.h"
+#include "string.h"
+
+#define OUTSIDE        0x90000000u     /* guest-physical, outside any domain's RAM */
+#define WRAPPING       0xfffffff8u
+
+static int passed, failed;
+
+static void check(int ok, const char *what, long got, const char *expected)
+{
+    print("hcall: %s: %s -> %ld%s%s\n", ok ? "ok" : "FAIL", what, got, expected[0] ? ", " : "", expected);
+    if (ok)
+        passed++;
+    else
+        failed++;
+}
+
+static long hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    return sbi_call(HYPERCALL_EID, number, a0, a1, a2).error;
+}
+
+/* Checks that `what` returned exactly `expected` (named `name`). */
+static void expect(long got, long expected, const char *what, const char *name)
+{
+    check(got == expected, what, got, name);
+}
+
+static char text[CONSOLEIO_MAX];
+static struct xen_feature_info features;
+static struct sched_shutdown shutdown;
+
+static void versions(void)
+{
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0), 0x00000001, "xen_version version", "0.1");
+    memset(text, 'x', sizeof text);
+    long got = hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, (uint32_t)(uintptr_t)text, 0);
+    check(got == 0 && strcmp(text, "-hyperlab") == 0 && text[15] == 0 && text[16] == 'x', "xen_version extraversion",
+          got, text);
+    got = hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, (uint32_t)(uintptr_t)text, 0);
+    check(got == 0 && strncmp(text, "xen-3.0-riscv32 ", 16) == 0, "xen_version capabilities", got, text);
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096, "xen_version pagesize", "4096");
+    features.submap_idx = 0;
+    features.submap = 0xffffffffu;
+    got = hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uint32_t)(uintptr_t)&features, 0);
+    check(got == 0 && features.submap == 0, "xen_version get_features 0", got, "no optional features");
+    features.submap_idx = 1;
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uint32_t)(uintptr_t)&features, 0), -XEN_EINVAL,
+           "xen_version get_features 1", "-EINVAL");
+    expect(hypercall(__HYPERVISOR_xen_version, 99, 0, 0), -XEN_ENOSYS, "xen_version 99", "-ENOSYS");
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, OUTSIDE, 0), -XEN_EFAULT,
+           "xen_version extraversion into memory outside", "-EFAULT");
+    uint32_t end = guest_ram_base + guest_ram_size;
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, end - 8, 0), -XEN_EFAULT,
+           "xen_version extraversion running past its memory", "-EFAULT");
+    expect(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, WRAPPING, 0), -XEN_EFAULT,
+           "xen_version extraversion wrapping past 4 GiB", "-EFAULT");
+}
+
+static void console(void)
+{
+    static const char line[] = "hcall: a line written with console_io\n";
+    long got = hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof line - 1, (uint32_t)(uintptr_t)line);
+    expect(got, sizeof line - 1, "console_io write", "its length");
+    expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, OUTSIDE), -XEN_EFAULT,
+           "console_io write from memory outside", "-EFAULT");
+    expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 16, OUTSIDE), -XEN_EFAULT,
+           "console_io read into memory outside", "-EFAULT");
+    expect(hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 16, (uint32_t)(uintptr_t)text), 0,
+           "console_io read with nothing typed", "0");
+    expect(hypercall(__HYPERVISOR_console_io, 7, 0, 0), -XEN_ENOSYS, "console_io 7", "-ENOSYS");
+}
+
+static void scheduling(void)
+{
+    expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0, "sched_op yield", "0");
+    csr_set(sie, MIP_STIP);
+    uint64_t deadline = time_now() + 100000;       /* 10 ms at 10 MHz */
+    guest_set_timer(deadline);
+    long got = hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    check(got == 0 && time_now() >= deadline, "sched_op block", got, "back once its timer fired");
+    guest_set_timer(~0ull);
+    expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, OUTSIDE, 0), -XEN_EFAULT,
+           "sched_op shutdown with its reason outside", "-EFAULT");
+    shutdown.reason = 77;
+    expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint32_t)(uintptr_t)&shutdown, 0), -XEN_EINVAL,
+           "sched_op shutdown for reason 77", "-EINVAL");
+    shutdown.reason = SHUTDOWN_suspend;
+    expect(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint32_t)(uintptr_t)&shutdown, 0), -XEN_ENOSYS,
+           "sched_op shutdown to suspend", "-ENOSYS");
+    expect(hypercall(__HYPERVISOR_sched_op, 42, 0, 0), -XEN_ENOSYS, "sched_op 42", "-ENOSYS");
+    expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0), 1, "vcpu_op is_up 0", "1");
+    if (bootargs_has("two-vcpus"))
+        expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 0, "vcpu_op is_up 1 (not started)", "0");
+    expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 64, 0), -XEN_ENOENT, "vcpu_op is_up 64", "-ENOENT");
+}
+
+static void privileges(void)
+{
+    long expected = bootargs_has("dom0") ? -XEN_ENOSYS : -XEN_EPERM;
+    const char *name = bootargs_has("dom0") ? "-ENOSYS" : "-EPERM";
+    expect(hypercall(__HYPERVISOR_domctl, 0, 0, 0), expected, "domctl", name);
+    expect(hypercall(__HYPERVISOR_sysctl, 0, 0, 0), expected, "sysctl", name);
+    expect(hypercall(99, 0, 0, 0), -XEN_ENOSYS, "hypercall 99", "-ENOSYS");
+    expect(hypercall(0x1000, 0, 0, 0), -XEN_ENOSYS, "hypercall 0x1000", "-ENOSYS");
+}
+
+void guest_program(uint32_t hartid)
+{
+    (void)hartid;
+    if (sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, HYPERCALL_EID, 0, 0).value != 1) {
+        print("hcall: no hypervisor here (no extension 0x%08x)\n", (unsigned)HYPERCALL_EID);
+        return;
+    }
+    print("hcall: starting\n");
+    versions();
+    console();
+    scheduling();
+    privileges();
+    print("hcall: done: %d passed, %d failed\n", passed, failed);
+    if (bootargs_has("shutdown")) {
+        shutdown.reason = SHUTDOWN_poweroff;
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint32_t)(uintptr_t)&shutdown, 0);
+        print("hcall: FAIL: still running after sched_op shutdown\n");
+    }
+    for (;;)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+}
+
+void guest_secondary_program(uint32_t hartid)
+{
+    (void)hartid;
+}

@@ -1,0 +1,260 @@
+/*
+ * hypercall.c: Xen's hypercalls, as firmware/include/hypercall.h gives
+ * their ABI: an SBI call to HYPERCALL_EID, the number in a6, arguments in
+ * a0..a5, the result (or a negative errno) in a0.
+ *
+ * A guest's pointers are guest virtual addresses, read and written with
+ * HLV/HSV through its own translation; a fault there is -EFAULT to the
+ * caller and nothing else. Dom0's calls (domctl, sysctl) are -EPERM to a
+ * DomU. Each vCPU counts its hypercalls by number (the 'q' key).
+ *
+ * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
+ * vcpu_op (is_up). The rest answer -ENOSYS.
+ */
+#include "hv.h"
+#include "string.h"
+
+#define A0 10
+#define A1 11
+#define A6 16
+
+#define CONSOLE_CHUNK   64          /* bytes moved through the hypervisor's stack at a time */
+#define XEN_MAJOR       0
+#define XEN_MINOR       1
+#define XEN_CAPABILITIES "xen-3.0-riscv32 hvm-3.0-riscv32"
+#define XEN_PAGE_SIZE   4096
+
+/* A hypercall's handler: its result, or a negative errno; HYPERCALL_DONE if it set a0 and pc itself. */
+typedef long (*hypercall_fn)(struct vcpu *v);
+#define HYPERCALL_DONE  (-0x7fff)
+
+static uint32_t arg(const struct vcpu *v, int n)
+{
+    return v->regs.x[A0 + n];
+}
+
+static int is_dom0(const struct vcpu *v)
+{
+    return v->domain->id == 0;
+}
+
+/* ---- the guest's memory, through its own translation ---- */
+
+/* Copies n bytes from the guest's virtual address gva. 0, or -EFAULT (dst partly written). */
+static long copy_from_guest(void *dst, uint32_t gva, uint32_t n)
+{
+    uint8_t *to = dst;
+    if (gva + n < gva)
+        return -XEN_EFAULT;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t byte;
+        if (guest_load_u8(gva + i, &byte) < 0)
+            return -XEN_EFAULT;
+        to[i] = (uint8_t)byte;
+    }
+    return 0;
+}
+
+/* Copies n bytes to the guest's virtual address gva. 0, or -EFAULT (the guest's buffer partly written). */
+static long copy_to_guest(uint32_t gva, const void *src, uint32_t n)
+{
+    const uint8_t *from = src;
+    if (gva + n < gva)
+        return -XEN_EFAULT;
+    for (uint32_t i = 0; i < n; i++)
+        if (guest_store_u8(gva + i, from[i]) < 0)
+            return -XEN_EFAULT;
+    return 0;
+}
+
+/* A NUL-terminated string into a buffer of `size` bytes in the guest, zero-padded as Xen's are. */
+static long string_to_guest(uint32_t gva, const char *text, uint32_t size)
+{
+    char buffer[CONSOLE_CHUNK];
+    for (uint32_t done = 0; done < size; done += sizeof buffer) {
+        uint32_t n = size - done < sizeof buffer ? size - done : sizeof buffer;
+        uint32_t length = strlen(text);
+        for (uint32_t i = 0; i < n; i++)
+            buffer[i] = done + i < length ? text[done + i] : 0;
+        long error = copy_to_guest(gva + done, buffer, n);
+        if (error)
+            return error;
+    }
+    return 0;
+}
+
+/* ---- xen_version(cmd, arg) ---- */
+
+static long xen_version(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), buffer = arg(v, 1);
+    switch (cmd) {
+    case XENVER_version:
+        return XEN_MAJOR << 16 | XEN_MINOR;
+    case XENVER_extraversion:
+        return string_to_guest(buffer, "-hyperlab", sizeof(xen_extraversion_t));
+    case XENVER_capabilities:
+        return string_to_guest(buffer, XEN_CAPABILITIES, sizeof(xen_capabilities_info_t));
+    case XENVER_changeset:
+        return string_to_guest(buffer, "HyperLab hypervisor " HV_VERSION_STRING, sizeof(xen_changeset_info_t));
+    case XENVER_get_features: {
+        struct xen_feature_info info;
+        long error = copy_from_guest(&info, buffer, sizeof info);
+        if (error)
+            return error;
+        if (info.submap_idx != 0)
+            return -XEN_EINVAL;     /* one submap, and no optional feature in it yet */
+        info.submap = 0;
+        return copy_to_guest(buffer, &info, sizeof info);
+    }
+    case XENVER_pagesize:
+        return XEN_PAGE_SIZE;
+    case XENVER_guest_handle: {
+        xen_domain_handle_t handle = { 0 };
+        handle[15] = (uint8_t)v->domain->id;    /* a per-domain handle until the toolstack sets one */
+        return copy_to_guest(buffer, handle, sizeof handle);
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* ---- console_io(cmd, count, buffer): the caller's own console ---- */
+
+static long console_io(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), count = arg(v, 1), buffer = arg(v, 2);
+    uint8_t chunk[CONSOLE_CHUNK];
+    if (count > CONSOLEIO_MAX)
+        count = CONSOLEIO_MAX;
+    switch (cmd) {
+    case CONSOLEIO_write:
+        for (uint32_t done = 0; done < count;) {
+            uint32_t n = count - done < CONSOLE_CHUNK ? count - done : CONSOLE_CHUNK;
+            long error = copy_from_guest(chunk, buffer + done, n);
+            if (error)
+                return done ? (long)done : error;
+            for (uint32_t i = 0; i < n; i++)
+                console_guest_output(v->domain, chunk[i]);
+            done += n;
+        }
+        return (long)count;
+    case CONSOLEIO_read: {
+        if (count > CONSOLE_CHUNK)
+            count = CONSOLE_CHUNK;
+        memset(chunk, 0, sizeof chunk);
+        long error = copy_to_guest(buffer, chunk, count);    /* first: a bad buffer loses no input */
+        if (error)
+            return error;
+        uint32_t n = vuart_take(v->domain, chunk, count);
+        error = copy_to_guest(buffer, chunk, n);
+        return error ? error : (long)n;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* ---- sched_op(cmd, arg) ---- */
+
+/* The call's result in a0 and the guest past its ecall, before the vCPU leaves its pCPU. */
+static void complete(struct vcpu *v, long result)
+{
+    v->regs.x[A0] = (uint32_t)result;
+    v->regs.x[A1] = 0;
+    v->regs.pc += 4;
+}
+
+static long sched_op(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), buffer = arg(v, 1);
+    switch (cmd) {
+    case SCHEDOP_yield:
+        complete(v, 0);
+        sched_deschedule(this_pcpu(), DESCHEDULE_PREEMPT);     /* to the back of its queue */
+        return HYPERCALL_DONE;
+    case SCHEDOP_block:
+        complete(v, 0);
+        vcpu_block(v);
+        return HYPERCALL_DONE;
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown shutdown;
+        long error = copy_from_guest(&shutdown, buffer, sizeof shutdown);
+        if (error)
+            return error;
+        switch (shutdown.reason) {
+        case SHUTDOWN_poweroff:
+        case SHUTDOWN_reboot:
+        case SHUTDOWN_crash:
+            domain_shutdown(v->domain, (int)shutdown.reason);
+            return 0;
+        case SHUTDOWN_watchdog:
+            domain_shutdown(v->domain, SHUTDOWN_crash);     /* as Xen's on_watchdog default */
+            return 0;
+        case SHUTDOWN_suspend:
+            return -XEN_ENOSYS;     /* no save and restore here */
+        default:
+            return -XEN_EINVAL;
+        }
+    }
+    default:
+        return -XEN_ENOSYS;         /* poll comes with event channels */
+    }
+}
+
+/* ---- vcpu_op(cmd, vcpuid, arg) ---- */
+
+static long vcpu_op(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), vcpuid = arg(v, 1);
+    struct domain *d = v->domain;
+    if (vcpuid >= (uint32_t)d->nvcpus)
+        return -XEN_ENOENT;
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return d->vcpus[vcpuid].state != VCPU_OFFLINE;
+    default:
+        return -XEN_ENOSYS;         /* an HVM guest starts and stops its vCPUs with SBI HSM */
+    }
+}
+
+/* ---- Dom0's alone ---- */
+
+static long privileged(struct vcpu *v)
+{
+    return is_dom0(v) ? -XEN_ENOSYS : -XEN_EPERM;
+}
+
+static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
+    [__HYPERVISOR_xen_version] = xen_version,
+    [__HYPERVISOR_console_io] = console_io,
+    [__HYPERVISOR_sched_op] = sched_op,
+    [__HYPERVISOR_vcpu_op] = vcpu_op,
+    [__HYPERVISOR_sysctl] = privileged,
+    [__HYPERVISOR_domctl] = privileged,
+};
+
+static const char *const names[HYPERCALL_COUNT] = {
+    [__HYPERVISOR_memory_op] = "memory_op", [__HYPERVISOR_xen_version] = "xen_version",
+    [__HYPERVISOR_console_io] = "console_io", [__HYPERVISOR_grant_table_op] = "grant_table_op",
+    [__HYPERVISOR_vcpu_op] = "vcpu_op", [__HYPERVISOR_sched_op] = "sched_op",
+    [__HYPERVISOR_event_channel_op] = "event_channel_op", [__HYPERVISOR_hvm_op] = "hvm_op",
+    [__HYPERVISOR_sysctl] = "sysctl", [__HYPERVISOR_domctl] = "domctl",
+    [HYPERCALL_COUNT - 1] = "other",
+};
+
+const char *hypercall_name(int number)
+{
+    return number >= 0 && number < HYPERCALL_COUNT && names[number] ? names[number] : "?";
+}
+
+/* An ecall to HYPERCALL_EID: the hypercall a6 names. */
+void hypercall_handle(struct vcpu *v)
+{
+    uint32_t number = v->regs.x[A6];
+    hypercall_fn fn = number < HYPERCALL_COUNT ? hypercalls[number] : 0;
+    v->stats.hypercalls[number < HYPERCALL_COUNT && names[number] ? number : HYPERCALL_COUNT - 1]++;
+    long result = fn ? fn(v) : -XEN_ENOSYS;
+    if (result != HYPERCALL_DONE)
+        complete(v, result);
+}

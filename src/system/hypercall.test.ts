@@ -1,0 +1,75 @@
+/*
+ * Xen's hypercalls (firmware/include/hypercall.h) from a guest,
+ * firmware/guests/hcall.c, on HyperLab and on QEMU: as a DomU, where each
+ * call answers what its arguments call for (a buffer it cannot reach is
+ * -EFAULT, an unknown operation -ENOSYS) and Dom0's calls are -EPERM, and
+ * the hypervisor counts every call by number; and as domain 0, let past
+ * that check, whose SCHEDOP_shutdown powers the machine off.
+ */
+import { describe, expect, it } from 'vitest';
+import { toolAvailable } from '../machine/testing/tools.ts';
+import { guest, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
+
+const LONG = 600_000;
+const HCALL = guest('hcall.elf');
+const DONE = /hcall: done: (\d+) passed, (\d+) failed/;
+
+async function asDomU(session: HvSession): Promise<void> {
+  try {
+    await session.until('the hypercall checks', () => DONE.test(session.console(1)));
+    const text = session.console(1);
+    expect(text).toMatch(/hcall: done: 2\d passed, 0 failed/);
+    expect(text).not.toContain('FAIL');
+    expect(text).toContain('\nhcall: a line written with console_io\n');
+    expect(text).toContain('hcall: ok: domctl -> -1, -EPERM');
+    expect(text).toContain('hcall: ok: xen_version extraversion into memory outside -> -14, -EFAULT');
+    expect(text).toContain('hcall: ok: vcpu_op is_up 1 (not started) -> 0, 0');
+    const logged = session.log().length;
+    await session.debugKeys('q');
+    await session.until('the domain list', () => /^memory: \d+ of \d+ MiB free$/m.test(session.log().slice(logged)));
+    const list = session.log().slice(logged);
+    expect(list).toMatch(/^d1 hcall: running/m);
+    // Counted by number: 10 xen_version, 5 console_io, 3 vcpu_op, 6 sched_op and the blocks since, one each of
+    // sysctl and domctl, and the two numbers no hypercall has.
+    expect(list).toMatch(/hypercalls: xen_version 10, console_io 5, vcpu_op 3, sched_op \d+, sysctl 1, domctl 1, other 2$/m);
+    expect(list).toMatch(/^d0 Domain-0: running/m);
+    await session.type(0, 'halt\r');
+    expect(await session.exited()).toBe(0);
+  } finally {
+    await session.stop();
+  }
+}
+
+async function asDom0(session: HvSession): Promise<void> {
+  try {
+    expect(await session.exited()).toBe(0);
+    const text = session.console(0);
+    expect(text).toMatch(/hcall: done: 2\d passed, 0 failed/);
+    expect(text).not.toContain('FAIL');
+    expect(text).toContain('hcall: ok: domctl -> -38, -ENOSYS');
+    expect(session.log()).toMatch(/^d0 \(Domain-0\) powered off: powering the machine off$/m);
+  } finally {
+    await session.stop();
+  }
+}
+
+const domU: HvOptions = {
+  harts: 2,
+  domains: [{ name: 'hcall', file: HCALL, memoryMiB: 8, vcpus: 2, bootargs: 'two-vcpus' }],
+};
+const dom0: HvOptions = { harts: 2, dom0: { file: HCALL, bootargs: 'dom0 shutdown' } };
+
+describe('hypercalls on HyperLab', () => {
+  it('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s', { timeout: LONG },
+    () => asDomU(startHyperLab(domU)));
+  it('let domain 0 past Dom0\'s check; its sched_op shutdown powers the machine off', { timeout: LONG },
+    () => asDom0(startHyperLab(dom0)));
+});
+
+describe('hypercalls on QEMU', () => {
+  const hasQemu = toolAvailable('qemu-system-riscv32', 'qemu-system-misc');
+  it.skipIf(!hasQemu)('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s',
+    { timeout: LONG }, () => asDomU(startQemu(domU)));
+  it.skipIf(!hasQemu)('let domain 0 past Dom0\'s check; its sched_op shutdown powers the machine off',
+    { timeout: LONG }, () => asDom0(startQemu(dom0)));
+});
