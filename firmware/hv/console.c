@@ -223,8 +223,6 @@ static void hold_expired(void *unused)
 void console_attach(struct domain *d)
 {
     d->console_uart = d->id < NUART && host.uart[d->id].present ? d->id : -1;
-    if (d->id == 0 && host.uart[0].present)
-        d->console_uart = 0;
     console.held_length[d->id] = 0;
     console.held_since[d->id] = 0;
 }
@@ -326,6 +324,8 @@ void console_guest_output(struct domain *d, uint8_t byte)
         console_putc_uart(d->console_uart, (char)byte);
         return;
     }
+    if (!host.uart[0].present)
+        return;                     /* a machine without UART0: nowhere to show it */
     spin_lock(&console.lock[0]);
     int id = d->id;
     if (console.focus == id && console.held_length[id] == 0) {
