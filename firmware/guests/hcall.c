@@ -6,8 +6,8 @@
  *
  * then "hcall: done: P passed, F failed". Booted as a DomU it expects
  * Dom0's calls (domctl, sysctl) to answer -EPERM; with the bootarg
- * `dom0` (booted as domain 0) to get past that check (-ENOSYS: not there
- * yet); with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
+ * `dom0` (booted as domain 0) it makes them, with good and bad arguments,
+ * and prints the domains as `xl list` would (lines "hcall: xl list: ..."); with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
  * (poweroff), else it waits in SCHEDOP_block for ever. On a machine with
  * no hypervisor it says so and powers off.
  */
@@ -109,12 +109,99 @@ static void scheduling(void)
     expect(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 64, 0), -XEN_ENOENT, "vcpu_op is_up 64", "-ENOENT");
 }
 
+static struct xen_sysctl sysctl_op;
+static struct xen_domctl domctl_op;
+static struct xen_domctl_getdomaininfo infos[8];
+
+static long sysctl(uint32_t cmd, uint32_t version)
+{
+    sysctl_op.cmd = cmd;
+    sysctl_op.interface_version = version;
+    return hypercall(__HYPERVISOR_sysctl, (uint32_t)(uintptr_t)&sysctl_op, 0, 0);
+}
+
+static long domctl(uint32_t cmd, uint32_t version, domid_t domain)
+{
+    domctl_op.cmd = cmd;
+    domctl_op.interface_version = version;
+    domctl_op.domain = domain;
+    return hypercall(__HYPERVISOR_domctl, (uint32_t)(uintptr_t)&domctl_op, 0, 0);
+}
+
+/* Xen's state letters, as `xl list` prints them: running, blocked, paused, shutdown, crashed, dying. */
+static void state_letters(uint32_t flags, char *out)
+{
+    int shut = (flags & XEN_DOMINF_shutdown) != 0;
+    int crashed = shut && (flags >> XEN_DOMINF_shutdownshift & 255) == SHUTDOWN_crash;
+    const char letters[] = "rbpscd";
+    int on[] = { flags & XEN_DOMINF_running, flags & XEN_DOMINF_blocked, flags & XEN_DOMINF_paused,
+                 shut && !crashed, crashed, flags & XEN_DOMINF_dying };
+    for (int i = 0; i < 6; i++)
+        out[i] = on[i] ? letters[i] : '-';
+    out[6] = 0;
+}
+
+/* Dom0's calls, as domain 0: the toolstack's view of the machine and its domains. */
+static void toolstack(void)
+{
+    expect(sysctl(XEN_SYSCTL_physinfo, 0x15), -XEN_EACCES, "sysctl of another interface version", "-EACCES");
+    expect(hypercall(__HYPERVISOR_sysctl, OUTSIDE, 0, 0), -XEN_EFAULT, "sysctl from memory outside", "-EFAULT");
+    expect(sysctl(99, XEN_SYSCTL_INTERFACE_VERSION), -XEN_ENOSYS, "sysctl 99", "-ENOSYS");
+    long got = sysctl(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION);
+    struct xen_sysctl_physinfo *physinfo = &sysctl_op.u.physinfo;
+    check(got == 0 && physinfo->nr_cpus > 0 && physinfo->free_pages < physinfo->total_pages, "sysctl physinfo", got, "");
+    print("hcall: physinfo: %u pCPUs, %u kHz, %u pages, %u free\n", (unsigned)physinfo->nr_cpus,
+          (unsigned)physinfo->cpu_khz, (unsigned)physinfo->total_pages, (unsigned)physinfo->free_pages);
+    got = sysctl(XEN_SYSCTL_sched_id, XEN_SYSCTL_INTERFACE_VERSION);
+    check(got == 0 && sysctl_op.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT, "sysctl sched_id", got, "credit (5)");
+
+    struct xen_sysctl_getdomaininfolist *list = &sysctl_op.u.getdomaininfolist;
+    list->first_domain = 0;
+    list->max_domains = 8;
+    list->buffer.p = OUTSIDE;
+    expect(sysctl(XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_INTERFACE_VERSION), -XEN_EFAULT,
+           "sysctl getdomaininfolist into memory outside", "-EFAULT");
+    list->first_domain = 1;
+    list->max_domains = 1;
+    list->buffer.p = (uint32_t)(uintptr_t)infos;
+    got = sysctl(XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_INTERFACE_VERSION);
+    check(got == 0 && list->num_domains == 1 && infos[0].domain == 1, "sysctl getdomaininfolist from 1, room for 1",
+          got, "domain 1");
+    list->first_domain = 0;
+    list->max_domains = 8;
+    got = sysctl(XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_INTERFACE_VERSION);
+    check(got == 0 && list->num_domains >= 1 && infos[0].domain == 0, "sysctl getdomaininfolist", got, "from domain 0");
+    print("hcall: xl list: ID   Mem VCPUs  State  Time(s)\n");
+    for (uint32_t i = 0; i < list->num_domains && got == 0; i++) {
+        char state[7];
+        state_letters(infos[i].flags, state);
+        print("hcall: xl list: %2u %5u %5u %s %8u.%u\n", (unsigned)infos[i].domain,
+              (unsigned)(infos[i].tot_pages / 256), (unsigned)infos[i].nr_online_vcpus, state,
+              (unsigned)(infos[i].cpu_time / 1000000000ull), (unsigned)(infos[i].cpu_time / 100000000ull % 10));
+    }
+
+    expect(domctl(XEN_DOMCTL_getdomaininfo, 0x17, 0), -XEN_EACCES, "domctl of another interface version", "-EACCES");
+    expect(domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 7), -XEN_ESRCH,
+           "domctl getdomaininfo of domain 7 (none)", "-ESRCH");
+    expect(domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0x7ff0), -XEN_ESRCH,
+           "domctl getdomaininfo of domain 0x7ff0", "-ESRCH");
+    expect(domctl(99, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_ENOSYS, "domctl 99", "-ENOSYS");
+    got = domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0);
+    struct xen_domctl_getdomaininfo *self = &domctl_op.u.getdomaininfo;
+    check(got == 0 && self->domain == 0 && (self->flags & XEN_DOMINF_running) && self->nr_online_vcpus == 1 &&
+          (self->flags & XEN_DOMINF_hvm_guest) && self->gpaddr_bits == 34, "domctl getdomaininfo of itself", got,
+          "running, HVM, 1 vCPU");
+}
+
 static void privileges(void)
 {
-    long expected = bootargs_has("dom0") ? -XEN_ENOSYS : -XEN_EPERM;
-    const char *name = bootargs_has("dom0") ? "-ENOSYS" : "-EPERM";
-    expect(hypercall(__HYPERVISOR_domctl, 0, 0, 0), expected, "domctl", name);
-    expect(hypercall(__HYPERVISOR_sysctl, 0, 0, 0), expected, "sysctl", name);
+    if (bootargs_has("dom0")) {
+        toolstack();
+    } else {
+        expect(sysctl(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION), -XEN_EPERM, "sysctl physinfo", "-EPERM");
+        expect(domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_EPERM,
+               "domctl getdomaininfo", "-EPERM");
+    }
     expect(hypercall(99, 0, 0, 0), -XEN_ENOSYS, "hypercall 99", "-ENOSYS");
     expect(hypercall(0x1000, 0, 0, 0), -XEN_ENOSYS, "hypercall 0x1000", "-ENOSYS");
 }

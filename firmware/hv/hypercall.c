@@ -9,7 +9,8 @@
  * DomU. Each vCPU counts its hypercalls by number (the 'q' key).
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
- * vcpu_op (is_up). The rest answer -ENOSYS.
+ * vcpu_op (is_up), and for Dom0 domctl getdomaininfo and sysctl physinfo,
+ * sched_id and getdomaininfolist. The rest answer -ENOSYS.
  */
 #include "hv.h"
 #include "string.h"
@@ -218,11 +219,117 @@ static long vcpu_op(struct vcpu *v)
     }
 }
 
-/* ---- Dom0's alone ---- */
+/* ---- Dom0's alone: domctl and sysctl ---- */
 
-static long privileged(struct vcpu *v)
+static uint64_t ticks_to_ns(uint64_t ticks)
 {
-    return is_dom0(v) ? -XEN_ENOSYS : -XEN_EPERM;
+    uint64_t hz = host.timebase_hz;
+    return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
+}
+
+/* What Xen's getdomaininfo says of d (public/domctl.h). */
+static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    uint32_t flags = XEN_DOMINF_blocked;
+    uint64_t now = time_now(), ran = 0;
+    memset(info, 0, sizeof *info);
+    info->domain = (domid_t)d->id;
+    info->max_vcpu_id = d->nvcpus ? (uint32_t)d->nvcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
+    for (int i = 0; i < d->nvcpus; i++) {
+        const struct vcpu *v = &d->vcpus[i];
+        ran += v->stats.time_run + (v->state == VCPU_RUNNING ? now - v->scheduled_at : 0);
+        if (v->state == VCPU_OFFLINE)
+            continue;
+        info->nr_online_vcpus++;
+        if (v->state != VCPU_BLOCKED)
+            flags &= ~XEN_DOMINF_blocked;
+        if (v->state == VCPU_RUNNING)
+            flags |= XEN_DOMINF_running;
+    }
+    info->flags = (info->nr_online_vcpus ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+                  (d->state == DOMAIN_SHUTDOWN ? XEN_DOMINF_dying : 0) |
+                  (d->state == DOMAIN_CRASHED ? XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdownshift : 0);
+    info->tot_pages = info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
+    info->cpu_time = ticks_to_ns(ran);
+    info->handle[15] = (uint8_t)d->id;
+    info->gpaddr_bits = info->arch_config.gaddr_bits = 34;
+}
+
+static long domctl(struct vcpu *v)
+{
+    struct xen_domctl op;
+    if (!is_dom0(v))
+        return -XEN_EPERM;
+    uint32_t buffer = arg(v, 0);
+    long error = copy_from_guest(&op, buffer, sizeof op);
+    if (error)
+        return error;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    if (op.domain >= NDOMAIN || domains[op.domain].state == DOMAIN_FREE)
+        return -XEN_ESRCH;
+    switch (op.cmd) {
+    case XEN_DOMCTL_getdomaininfo:
+        domain_info(&domains[op.domain], &op.u.getdomaininfo);
+        return copy_to_guest(buffer, &op, sizeof op);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+static long sysctl(struct vcpu *v)
+{
+    struct xen_sysctl op;
+    if (!is_dom0(v))
+        return -XEN_EPERM;
+    uint32_t buffer = arg(v, 0);
+    long error = copy_from_guest(&op, buffer, sizeof op);
+    if (error)
+        return error;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    switch (op.cmd) {
+    case XEN_SYSCTL_physinfo: {
+        struct xen_sysctl_physinfo *info = &op.u.physinfo;
+        memset(info, 0, sizeof *info);
+        info->threads_per_core = 1;
+        info->cores_per_socket = (uint32_t)host.npcpus;
+        for (int i = 0; i < host.npcpus; i++)
+            info->nr_cpus += pcpus[i].online != 0;
+        info->max_cpu_id = (uint32_t)host.npcpus - 1;
+        info->nr_nodes = 1;
+        info->cpu_khz = host.timebase_hz / 1000;
+        info->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
+        info->total_pages = mm_total_frames();
+        info->free_pages = mm_free_frames();
+        info->max_mfn = ((uint64_t)host.ram_base + host.ram_size) / XEN_PAGE_SIZE - 1;
+        break;
+    }
+    case XEN_SYSCTL_sched_id:
+        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        break;
+    case XEN_SYSCTL_getdomaininfolist: {
+        struct xen_sysctl_getdomaininfolist *list = &op.u.getdomaininfolist;
+        uint32_t to = (uint32_t)list->buffer.p, written = 0;
+        if (list->buffer.p >> 32)
+            return -XEN_EFAULT;
+        for (int id = list->first_domain; id < NDOMAIN && written < list->max_domains; id++) {
+            struct xen_domctl_getdomaininfo info;
+            if (domains[id].state == DOMAIN_FREE)
+                continue;
+            domain_info(&domains[id], &info);
+            error = copy_to_guest(to + written * sizeof info, &info, sizeof info);
+            if (error)
+                return error;
+            written++;
+        }
+        list->num_domains = written;
+        break;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+    return copy_to_guest(buffer, &op, sizeof op);
 }
 
 static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
@@ -230,8 +337,8 @@ static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
     [__HYPERVISOR_console_io] = console_io,
     [__HYPERVISOR_sched_op] = sched_op,
     [__HYPERVISOR_vcpu_op] = vcpu_op,
-    [__HYPERVISOR_sysctl] = privileged,
-    [__HYPERVISOR_domctl] = privileged,
+    [__HYPERVISOR_sysctl] = sysctl,
+    [__HYPERVISOR_domctl] = domctl,
 };
 
 static const char *const names[HYPERCALL_COUNT] = {

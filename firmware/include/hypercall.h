@@ -23,6 +23,10 @@
  * touches nothing else. Every other argument is checked the same way: a
  * bad one is -EINVAL, an unknown operation -ENOSYS, and a DomU calling
  * what is Dom0's alone (domctl, sysctl) gets -EPERM.
+ *
+ * The structs are Xen's, field for field (with xen_ulong_t and guest
+ * handles as above), so that what a toolstack here fills in reads as
+ * Xen's own tools would.
  */
 #ifndef HYPERCALL_H
 #define HYPERCALL_H
@@ -48,6 +52,7 @@
 #define XEN_EPERM                   1
 #define XEN_ENOENT                  2
 #define XEN_ESRCH                   3
+#define XEN_EACCES                  13
 #define XEN_EFAULT                  14
 #define XEN_EBUSY                   16
 #define XEN_EINVAL                  22
@@ -55,6 +60,12 @@
 
 typedef uint32_t xen_ulong_t;
 typedef uint16_t domid_t;
+typedef uint64_t uint64_aligned_t __attribute__((aligned(8)));
+
+/* A guest pointer inside a struct: 8 bytes even on riscv32 (arch-riscv.h); the address in the low word. */
+typedef struct {
+    uint64_aligned_t p;
+} xen_guest_handle_64_t;
 
 #define DOMID_SELF                  0x7ff0u
 
@@ -115,5 +126,119 @@ struct sched_shutdown {
 #define VCPUOP_up                   1
 #define VCPUOP_down                 2
 #define VCPUOP_is_up                3   /* returns 1 if the caller's vCPU vcpuid runs, 0 if not */
+
+/* ---- domctl(struct xen_domctl *) and sysctl(struct xen_sysctl *): Dom0's alone ---- */
+
+/*
+ * The toolstack's calls (public/domctl.h, public/sysctl.h of Xen 4.22):
+ * one struct, whose interface_version must be the one here (else
+ * -EACCES), copied in, acted on, and copied back. Here so far: domctl
+ * getdomaininfo; sysctl physinfo, sched_id, getdomaininfolist. The other
+ * commands answer -ENOSYS.
+ */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000018
+#define XEN_SYSCTL_INTERFACE_VERSION 0x00000016
+
+#define XEN_DOMCTL_getdomaininfo    5
+
+#define XEN_DOMINF_dying            (1u << 0)
+#define XEN_DOMINF_hvm_guest        (1u << 1)
+#define XEN_DOMINF_shutdown         (1u << 2)   /* shut down (here: crashed and kept); the code in bits 16..23 */
+#define XEN_DOMINF_paused           (1u << 3)
+#define XEN_DOMINF_blocked          (1u << 4)   /* every online vCPU waits for an event */
+#define XEN_DOMINF_running          (1u << 5)   /* a vCPU is on a pCPU */
+#define XEN_DOMINF_hap              (1u << 8)
+#define XEN_DOMINF_shutdownshift    16
+#define XEN_INVALID_MAX_VCPU_ID     (~0u)
+
+struct xen_arch_domainconfig {
+    uint8_t gaddr_bits;             /* 34: Sv32x4 */
+};
+
+struct xen_domctl_getdomaininfo {
+    domid_t domain;
+    uint16_t pad1;
+    uint32_t flags;                 /* XEN_DOMINF_* */
+    uint64_aligned_t tot_pages;
+    uint64_aligned_t max_pages;
+    uint64_aligned_t outstanding_pages;
+    uint64_aligned_t shr_pages;
+    uint64_aligned_t paged_pages;
+    uint64_aligned_t shared_info_frame;
+    uint64_aligned_t cpu_time;      /* ns its vCPUs ran */
+    uint32_t nr_online_vcpus;
+    uint32_t max_vcpu_id;
+    uint32_t ssidref;
+    xen_domain_handle_t handle;
+    uint32_t cpupool;
+    uint8_t gpaddr_bits;
+    uint8_t pad2[7];
+    struct xen_arch_domainconfig arch_config;
+};
+
+struct xen_domctl {
+    uint32_t cmd;
+    uint32_t interface_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
+    domid_t domain;
+    uint16_t _pad[3];
+    union {
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        uint8_t pad[128];
+    } u;
+};
+
+#define XEN_SYSCTL_physinfo         3
+#define XEN_SYSCTL_sched_id         4
+#define XEN_SYSCTL_getdomaininfolist 6
+
+#define XEN_SYSCTL_PHYSCAP_hvm      (1u << 0)
+#define XEN_SYSCTL_PHYSCAP_hap      (1u << 3)
+#define XEN_SCHEDULER_CREDIT        5
+
+struct xen_sysctl_physinfo {
+    uint32_t threads_per_core;
+    uint32_t cores_per_socket;
+    uint32_t nr_cpus;               /* pCPUs online */
+    uint32_t max_cpu_id;
+    uint32_t nr_nodes;
+    uint32_t max_node_id;
+    uint32_t cpu_khz;               /* here, as on Arm: the timebase */
+    uint32_t capabilities;          /* XEN_SYSCTL_PHYSCAP_* */
+    uint32_t arch_capabilities;
+    uint32_t pad;
+    uint64_aligned_t total_pages;   /* 4 KiB frames the hypervisor manages */
+    uint64_aligned_t free_pages;
+    uint64_aligned_t scrub_pages;
+    uint64_aligned_t outstanding_pages;
+    uint64_aligned_t max_mfn;
+    uint32_t hw_cap[8];
+};
+
+struct xen_sysctl_sched_id {
+    uint32_t sched_id;              /* XEN_SCHEDULER_* */
+};
+
+struct xen_sysctl_getdomaininfolist {
+    domid_t first_domain;           /* IN: the lowest id to list */
+    uint32_t max_domains;           /* IN: entries buffer has room for */
+    xen_guest_handle_64_t buffer;   /* IN: struct xen_domctl_getdomaininfo[max_domains] */
+    uint32_t num_domains;           /* OUT: entries written */
+};
+
+struct xen_sysctl {
+    uint32_t cmd;
+    uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
+    union {
+        struct xen_sysctl_physinfo physinfo;
+        struct xen_sysctl_sched_id sched_id;
+        struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        uint8_t pad[128];
+    } u;
+};
+
+_Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo as Xen's");
+_Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
+_Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
+_Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");
 
 #endif

@@ -3,8 +3,10 @@
  * firmware/guests/hcall.c, on HyperLab and on QEMU: as a DomU, where each
  * call answers what its arguments call for (a buffer it cannot reach is
  * -EFAULT, an unknown operation -ENOSYS) and Dom0's calls are -EPERM, and
- * the hypervisor counts every call by number; and as domain 0, let past
- * that check, whose SCHEDOP_shutdown powers the machine off.
+ * the hypervisor counts every call by number; and as domain 0, whose
+ * toolstack calls (sysctl, domctl) see the machine and its domains as
+ * Xen's `xl list` shows them, and whose SCHEDOP_shutdown powers the
+ * machine off.
  */
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
@@ -21,7 +23,8 @@ async function asDomU(session: HvSession): Promise<void> {
     expect(text).toMatch(/hcall: done: 2\d passed, 0 failed/);
     expect(text).not.toContain('FAIL');
     expect(text).toContain('\nhcall: a line written with console_io\n');
-    expect(text).toContain('hcall: ok: domctl -> -1, -EPERM');
+    expect(text).toContain('hcall: ok: domctl getdomaininfo -> -1, -EPERM');
+    expect(text).toContain('hcall: ok: sysctl physinfo -> -1, -EPERM');
     expect(text).toContain('hcall: ok: xen_version extraversion into memory outside -> -14, -EFAULT');
     expect(text).toContain('hcall: ok: vcpu_op is_up 1 (not started) -> 0, 0');
     const logged = session.log().length;
@@ -44,9 +47,18 @@ async function asDom0(session: HvSession): Promise<void> {
   try {
     expect(await session.exited()).toBe(0);
     const text = session.console(0);
-    expect(text).toMatch(/hcall: done: 2\d passed, 0 failed/);
+    expect(text).toMatch(/hcall: done: 3\d passed, 0 failed/);
     expect(text).not.toContain('FAIL');
-    expect(text).toContain('hcall: ok: domctl -> -38, -ENOSYS');
+    expect(text).toContain('hcall: ok: domctl of another interface version -> -13, -EACCES');
+    expect(text).toContain('hcall: ok: domctl getdomaininfo of domain 7 (none) -> -3, -ESRCH');
+    expect(text).toMatch(/^hcall: physinfo: 2 pCPUs, 10000 kHz, \d+ pages, \d+ free$/m);
+    // The toolstack's view, as `xl list` prints it: Domain-0 running the calls, guest1 and guest2 (32 MiB,
+    // one vCPU each) running or waiting at their prompts.
+    expect(text).toMatch(/^hcall: xl list:  0    32     1 r----- +\d+\.\d$/m);
+    for (const id of [1, 2]) {
+      expect(text).toMatch(new RegExp(`^hcall: xl list:  ${id}    32     1 [r-][b-]---- +\\d+\\.\\d$`, 'm'));
+    }
+    expect(text).not.toMatch(/^hcall: xl list:  3 /m);
     expect(session.log()).toMatch(/^d0 \(Domain-0\) powered off: powering the machine off$/m);
   } finally {
     await session.stop();
@@ -62,7 +74,7 @@ const dom0: HvOptions = { harts: 2, dom0: { file: HCALL, bootargs: 'dom0 shutdow
 describe('hypercalls on HyperLab', () => {
   it('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s', { timeout: LONG },
     () => asDomU(startHyperLab(domU)));
-  it('let domain 0 past Dom0\'s check; its sched_op shutdown powers the machine off', { timeout: LONG },
+  it('show domain 0 the machine and its domains; its sched_op shutdown powers the machine off', { timeout: LONG },
     () => asDom0(startHyperLab(dom0)));
 });
 
@@ -70,6 +82,6 @@ describe('hypercalls on QEMU', () => {
   const hasQemu = toolAvailable('qemu-system-riscv32', 'qemu-system-misc');
   it.skipIf(!hasQemu)('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s',
     { timeout: LONG }, () => asDomU(startQemu(domU)));
-  it.skipIf(!hasQemu)('let domain 0 past Dom0\'s check; its sched_op shutdown powers the machine off',
+  it.skipIf(!hasQemu)('show domain 0 the machine and its domains; its sched_op shutdown powers the machine off',
     { timeout: LONG }, () => asDom0(startQemu(dom0)));
 });
