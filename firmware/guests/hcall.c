@@ -7,7 +7,9 @@
  * then "hcall: done: P passed, F failed". Booted as a DomU it expects
  * Dom0's calls (domctl, sysctl) to answer -EPERM; with the bootarg
  * `dom0` (booted as domain 0) it makes them, with good and bad arguments,
- * and prints the domains as `xl list` would (lines "hcall: xl list: ..."); with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
+ * and prints the domains as `xl list` would (lines "hcall: xl list: ...");
+ * with `control` too it pauses and unpauses d1 (waiting for keys p and u
+ * on its console between) and reboots and destroys d2; with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
  * (poweroff), else it waits in SCHEDOP_block for ever. On a machine with
  * no hypervisor it says so and powers off.
  */
@@ -193,14 +195,106 @@ static void toolstack(void)
           "running, HVM, 1 vCPU");
 }
 
+/* Sleeps `ms` in SCHEDOP_block, woken by its timer. */
+static void sleep_ms(uint32_t ms)
+{
+    uint64_t until = time_now() + (uint64_t)ms * 10000;
+    csr_set(sie, MIP_STIP);
+    while (time_now() < until) {
+        guest_set_timer(until);
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    }
+    guest_set_timer(~0ull);
+}
+
+/* Waits for `key` typed on its console (console_io read, every 10 ms). */
+static void wait_for_key(char key)
+{
+    for (char typed = 0; typed != key;) {
+        if (hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 1, (uint32_t)(uintptr_t)&typed) != 1)
+            sleep_ms(10);
+    }
+}
+
+static long info_of(domid_t domain)
+{
+    return domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, domain);
+}
+
+static struct sched_remote_shutdown remote;
+
+static long remote_shutdown(domid_t domain, uint32_t reason)
+{
+    remote.domain_id = domain;
+    remote.reason = reason;
+    return hypercall(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, (uint32_t)(uintptr_t)&remote, 0);
+}
+
+/* Waits (at most 10 s) until domain `id` exists and runs (`exists`), or is gone (!exists). */
+static int wait_for_domain(domid_t id, int exists)
+{
+    for (int i = 0; i < 1000; i++) {
+        long got = info_of(id);
+        if (exists ? got == 0 && !(domctl_op.u.getdomaininfo.flags & XEN_DOMINF_dying) : got == -XEN_ESRCH)
+            return 1;
+        sleep_ms(10);
+    }
+    return 0;
+}
+
+/*
+ * Domain 0 controls the others, as xl pause, unpause, reboot and destroy
+ * do: d1 paused while a line is typed at it (it does not run: its CPU
+ * time stays), then unpaused; d2 rebooted, then destroyed.
+ */
+static void control(void)
+{
+    print("hcall: type p to pause d1\n");
+    wait_for_key('p');
+    expect(domctl(XEN_DOMCTL_pausedomain, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_EINVAL, "domctl pausedomain of itself",
+           "-EINVAL");
+    expect(domctl(XEN_DOMCTL_pausedomain, XEN_DOMCTL_INTERFACE_VERSION, 1), 0, "domctl pausedomain 1", "0");
+    sleep_ms(50);
+    info_of(1);
+    uint64_t ran = domctl_op.u.getdomaininfo.cpu_time;
+    uint32_t flags = domctl_op.u.getdomaininfo.flags;
+    check((flags & XEN_DOMINF_paused) && !(flags & XEN_DOMINF_running), "d1 paused", (long)flags, "paused, not running");
+    print("hcall: paused d1; type u to unpause it\n");
+    wait_for_key('u');
+    sleep_ms(200);
+    info_of(1);
+    check(domctl_op.u.getdomaininfo.cpu_time == ran, "a paused d1 does not run", (long)(domctl_op.u.getdomaininfo.cpu_time - ran),
+          "no CPU time since the pause");
+    expect(domctl(XEN_DOMCTL_unpausedomain, XEN_DOMCTL_INTERFACE_VERSION, 1), 0, "domctl unpausedomain 1", "0");
+    expect(domctl(XEN_DOMCTL_unpausedomain, XEN_DOMCTL_INTERFACE_VERSION, 1), -XEN_EINVAL,
+           "domctl unpausedomain 1 again", "-EINVAL");
+    sleep_ms(500);
+    info_of(1);
+    check(domctl_op.u.getdomaininfo.cpu_time > ran, "d1 runs again", (long)(domctl_op.u.getdomaininfo.cpu_time - ran),
+          "it read what was typed");
+
+    expect(remote_shutdown(0, SHUTDOWN_reboot), -XEN_EINVAL, "sched_op remote_shutdown of itself", "-EINVAL");
+    expect(remote_shutdown(7, SHUTDOWN_reboot), -XEN_ESRCH, "sched_op remote_shutdown of domain 7 (none)", "-ESRCH");
+    expect(remote_shutdown(2, 9), -XEN_EINVAL, "sched_op remote_shutdown for reason 9", "-EINVAL");
+    expect(remote_shutdown(2, SHUTDOWN_reboot), 0, "sched_op remote_shutdown 2, reboot", "0");
+    check(wait_for_domain(2, 1), "d2 back after its reboot", 0, "");
+    expect(domctl(XEN_DOMCTL_destroydomain, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_EINVAL,
+           "domctl destroydomain of itself", "-EINVAL");
+    expect(domctl(XEN_DOMCTL_destroydomain, XEN_DOMCTL_INTERFACE_VERSION, 2), 0, "domctl destroydomain 2", "0");
+    check(wait_for_domain(2, 0), "d2 gone", 0, "getdomaininfo -ESRCH");
+}
+
 static void privileges(void)
 {
     if (bootargs_has("dom0")) {
         toolstack();
+        if (bootargs_has("control"))
+            control();
     } else {
         expect(sysctl(XEN_SYSCTL_physinfo, XEN_SYSCTL_INTERFACE_VERSION), -XEN_EPERM, "sysctl physinfo", "-EPERM");
         expect(domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_EPERM,
                "domctl getdomaininfo", "-EPERM");
+        expect(remote_shutdown(0, SHUTDOWN_poweroff), -XEN_EPERM, "sched_op remote_shutdown of domain 0", "-EPERM");
     }
     expect(hypercall(99, 0, 0, 0), -XEN_ENOSYS, "hypercall 99", "-ENOSYS");
     expect(hypercall(0x1000, 0, 0, 0), -XEN_ENOSYS, "hypercall 0x1000", "-ENOSYS");

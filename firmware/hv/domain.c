@@ -272,6 +272,54 @@ void domain_shutdown(struct domain *d, int code)
         domain_vcpu_left(d);
 }
 
+/*
+ * Domain 0 pauses d (domctl pausedomain): its vCPUs leave their pCPUs and
+ * are not picked again, though they still wake and queue, until as many
+ * unpauses. 0, or -1 if d does not run.
+ */
+int domain_pause(struct domain *d)
+{
+    spin_lock(&sched_lock);
+    int ok = d->state == DOMAIN_RUNNING;
+    if (ok && d->pause_count++ == 0)
+        for (int i = 0; i < d->nvcpus; i++)
+            if (d->vcpus[i].state == VCPU_RUNNING)
+                pcpu_raise_softirq(&pcpus[d->vcpus[i].processor], SOFTIRQ_SCHEDULE);
+    spin_unlock(&sched_lock);
+    return ok ? 0 : -1;
+}
+
+/* Undoes a domain_pause: at the last, the pCPUs where its vCPUs wait look again. -1 if it was not paused. */
+int domain_unpause(struct domain *d)
+{
+    spin_lock(&sched_lock);
+    int ok = d->state == DOMAIN_RUNNING && d->pause_count > 0;
+    if (ok && --d->pause_count == 0)
+        for (int i = 0; i < d->nvcpus; i++)
+            if (d->vcpus[i].state == VCPU_RUNNABLE)
+                pcpu_raise_softirq(&pcpus[d->vcpus[i].processor], SOFTIRQ_SCHEDULE);
+    spin_unlock(&sched_lock);
+    return ok ? 0 : -1;
+}
+
+/*
+ * Domain 0 destroys d (domctl destroydomain): running, it is shut down
+ * first; kept after a crash, freed. -1 if it is already on its way out.
+ */
+int domain_destroy(struct domain *d)
+{
+    if (d->state == DOMAIN_CRASHED) {
+        p2m_destroy(d);
+        d->state = DOMAIN_FREE;
+        hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
+        return 0;
+    }
+    if (d->state != DOMAIN_RUNNING)
+        return -1;
+    domain_shutdown(d, SHUTDOWN_destroy);
+    return 0;
+}
+
 /* v's domain did what it may not: report it and crash the domain, touching nothing else. */
 void domain_crash(struct vcpu *v, const char *fmt, ...)
 {
@@ -317,6 +365,11 @@ void domain_vcpu_left(struct domain *d)
             log_domain(d);
         break;
     }
+    case SHUTDOWN_destroy:
+        p2m_destroy(d);
+        d->state = DOMAIN_FREE;
+        hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
+        break;
     default:
         p2m_destroy(d);
         d->state = DOMAIN_FREE;

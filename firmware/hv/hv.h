@@ -297,7 +297,8 @@ enum domain_state {
     DOMAIN_CRASHED,                 /* kept for inspection (on_crash = preserve) */
 };
 
-/* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h, in hypercall.h). */
+/* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h, in hypercall.h), and one of ours. */
+#define SHUTDOWN_destroy  0x100     /* destroyed by domain 0 (domctl destroydomain) */
 
 /* What the board asked for, or the built-in default: enough to (re)build a domain. */
 struct domain_config {
@@ -332,6 +333,7 @@ struct domain {
     struct vuart vuart;
     struct vplic vplic;
     uint32_t weight, cap;
+    int pause_count;                /* paused by domain 0 (domctl pausedomain): its vCPUs do not run; sched_lock */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
 };
@@ -504,6 +506,9 @@ uint32_t ticks_to_ms(uint64_t ticks);
 void domains_boot(void);
 struct domain *domain_build(int id, const struct domain_config *config);
 void domain_shutdown(struct domain *d, int code);
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+int domain_destroy(struct domain *d);
 void domain_crash(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void domain_vcpu_left(struct domain *d);
 const char *domain_state_name(const struct domain *d);

@@ -9,8 +9,9 @@
  * DomU. Each vCPU counts its hypercalls by number (the 'q' key).
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
- * vcpu_op (is_up), and for Dom0 domctl getdomaininfo and sysctl physinfo,
- * sched_id and getdomaininfolist. The rest answer -ENOSYS.
+ * vcpu_op (is_up), and for Dom0 sched_op remote_shutdown, domctl
+ * destroydomain, pausedomain, unpausedomain and getdomaininfo, and sysctl
+ * physinfo, sched_id and getdomaininfolist. The rest answer -ENOSYS.
  */
 #include "hv.h"
 #include "string.h"
@@ -198,6 +199,22 @@ static long sched_op(struct vcpu *v)
             return -XEN_EINVAL;
         }
     }
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown remote;
+        if (!is_dom0(v))
+            return -XEN_EPERM;
+        long error = copy_from_guest(&remote, buffer, sizeof remote);
+        if (error)
+            return error;
+        if (remote.domain_id >= NDOMAIN || domains[remote.domain_id].state != DOMAIN_RUNNING)
+            return -XEN_ESRCH;
+        if (remote.domain_id == v->domain->id)
+            return -XEN_EINVAL;     /* its own: SCHEDOP_shutdown */
+        if (remote.reason != SHUTDOWN_poweroff && remote.reason != SHUTDOWN_reboot && remote.reason != SHUTDOWN_crash)
+            return -XEN_EINVAL;
+        domain_shutdown(&domains[remote.domain_id], (int)remote.reason);
+        return 0;
+    }
     default:
         return -XEN_ENOSYS;         /* poll comes with event channels */
     }
@@ -247,6 +264,7 @@ static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo 
             flags |= XEN_DOMINF_running;
     }
     info->flags = (info->nr_online_vcpus ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+                  (d->pause_count ? XEN_DOMINF_paused : 0) |
                   (d->state == DOMAIN_SHUTDOWN ? XEN_DOMINF_dying : 0) |
                   (d->state == DOMAIN_CRASHED ? XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdownshift : 0);
     info->tot_pages = info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
@@ -268,10 +286,19 @@ static long domctl(struct vcpu *v)
         return -XEN_EACCES;
     if (op.domain >= NDOMAIN || domains[op.domain].state == DOMAIN_FREE)
         return -XEN_ESRCH;
+    struct domain *d = &domains[op.domain];
     switch (op.cmd) {
     case XEN_DOMCTL_getdomaininfo:
-        domain_info(&domains[op.domain], &op.u.getdomaininfo);
+        domain_info(d, &op.u.getdomaininfo);
         return copy_to_guest(buffer, &op, sizeof op);
+    case XEN_DOMCTL_pausedomain:
+        return d == v->domain || domain_pause(d) < 0 ? -XEN_EINVAL : 0;
+    case XEN_DOMCTL_unpausedomain:
+        return domain_unpause(d) < 0 ? -XEN_EINVAL : 0;
+    case XEN_DOMCTL_destroydomain:
+        if (d == v->domain)
+            return -XEN_EINVAL;
+        return domain_destroy(d) < 0 ? -XEN_EBUSY : 0;     /* -EBUSY: it is shutting down already */
     default:
         return -XEN_ENOSYS;
     }

@@ -77,8 +77,9 @@ static void dump_domains(void)
         const struct domain *d = &domains[id];
         if (d->state == DOMAIN_FREE)
             continue;
-        hv_printk("d%d %s: %s, HVM, %d vCPU%s, %u MiB, VMID %u, weight %u, cap %u, up %u ms, built %u time%s\n",
-                  d->id, d->config.name, domain_state_name(d), d->nvcpus, d->nvcpus > 1 ? "s" : "",
+        hv_printk("d%d %s: %s%s, HVM, %d vCPU%s, %u MiB, VMID %u, weight %u, cap %u, up %u ms, built %u time%s\n",
+                  d->id, d->config.name, domain_state_name(d), d->pause_count ? " (paused)" : "", d->nvcpus,
+                  d->nvcpus > 1 ? "s" : "",
                   (unsigned)(d->memory_bytes >> 20), (unsigned)d->vmid, (unsigned)d->weight, (unsigned)d->cap,
                   (unsigned)ticks_to_ms(now - d->created_at), (unsigned)d->builds, d->builds > 1 ? "s" : "");
         for (int i = 0; i < d->nvcpus; i++)

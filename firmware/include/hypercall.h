@@ -109,9 +109,15 @@ struct xen_feature_info {
 #define SCHEDOP_block               1   /* waits for an interrupt (an event), as WFI; arg unused */
 #define SCHEDOP_shutdown            2   /* arg: struct sched_shutdown */
 #define SCHEDOP_poll                3   /* arg: struct sched_poll (with event channels) */
+#define SCHEDOP_remote_shutdown     4   /* Dom0's alone; arg: struct sched_remote_shutdown */
 
 struct sched_shutdown {
     uint32_t reason;                /* SHUTDOWN_* */
+};
+
+struct sched_remote_shutdown {
+    domid_t domain_id;              /* another domain */
+    uint32_t reason;                /* SHUTDOWN_*, as for SCHEDOP_shutdown */
 };
 
 #define SHUTDOWN_poweroff           0
@@ -133,12 +139,15 @@ struct sched_shutdown {
  * The toolstack's calls (public/domctl.h, public/sysctl.h of Xen 4.22):
  * one struct, whose interface_version must be the one here (else
  * -EACCES), copied in, acted on, and copied back. Here so far: domctl
- * getdomaininfo; sysctl physinfo, sched_id, getdomaininfolist. The other
- * commands answer -ENOSYS.
+ * destroydomain, pausedomain, unpausedomain, getdomaininfo; sysctl
+ * physinfo, sched_id, getdomaininfolist. The other commands answer -ENOSYS.
  */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000018
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000016
 
+#define XEN_DOMCTL_destroydomain    2   /* a domain other than the caller, running or kept after a crash */
+#define XEN_DOMCTL_pausedomain      3   /* its vCPUs stop being run (-EINVAL for the caller itself) */
+#define XEN_DOMCTL_unpausedomain    4   /* undoes one pause (-EINVAL if it is not paused) */
 #define XEN_DOMCTL_getdomaininfo    5
 
 #define XEN_DOMINF_dying            (1u << 0)

@@ -5,8 +5,9 @@
  * -EFAULT, an unknown operation -ENOSYS) and Dom0's calls are -EPERM, and
  * the hypervisor counts every call by number; and as domain 0, whose
  * toolstack calls (sysctl, domctl) see the machine and its domains as
- * Xen's `xl list` shows them, and whose SCHEDOP_shutdown powers the
- * machine off.
+ * Xen's `xl list` shows them, pause guest1 (which then does not run, though
+ * a line is typed at it) and unpause it, reboot guest2 and destroy it, and
+ * whose SCHEDOP_shutdown powers the machine off.
  */
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
@@ -45,9 +46,15 @@ async function asDomU(session: HvSession): Promise<void> {
 
 async function asDom0(session: HvSession): Promise<void> {
   try {
+    const said = (text: string) => () => session.console(0).includes(text);
+    await session.until('the prompt to pause d1', said('hcall: type p to pause d1\n'));
+    await session.type(0, 'p');
+    await session.until('d1 to be paused', said('hcall: paused d1; type u to unpause it\n'));
+    await session.type(1, 'echo after the pause\r');
+    await session.type(0, 'u');
     expect(await session.exited()).toBe(0);
     const text = session.console(0);
-    expect(text).toMatch(/hcall: done: 3\d passed, 0 failed/);
+    expect(text).toMatch(/hcall: done: [45]\d passed, 0 failed/);
     expect(text).not.toContain('FAIL');
     expect(text).toContain('hcall: ok: domctl of another interface version -> -13, -EACCES');
     expect(text).toContain('hcall: ok: domctl getdomaininfo of domain 7 (none) -> -3, -ESRCH');
@@ -59,7 +66,13 @@ async function asDom0(session: HvSession): Promise<void> {
       expect(text).toMatch(new RegExp(`^hcall: xl list:  ${id}    32     1 [r-][b-]---- +\\d+\\.\\d$`, 'm'));
     }
     expect(text).not.toMatch(/^hcall: xl list:  3 /m);
-    expect(session.log()).toMatch(/^d0 \(Domain-0\) powered off: powering the machine off$/m);
+    // Paused, d1 did not run though a line was typed at it; unpaused, it answered the line.
+    expect(text).toContain('hcall: ok: a paused d1 does not run -> 0, no CPU time since the pause');
+    expect(session.console(1)).toContain('\nafter the pause\n');
+    const log = session.log();
+    expect(log).toMatch(/^d2 \(guest2\) rebooted: building it again from its kernel$/m);
+    expect(log).toMatch(/^d2 \(guest2\) destroyed: its memory scrubbed and freed$/m);
+    expect(log).toMatch(/^d0 \(Domain-0\) powered off: powering the machine off$/m);
   } finally {
     await session.stop();
   }
@@ -69,12 +82,12 @@ const domU: HvOptions = {
   harts: 2,
   domains: [{ name: 'hcall', file: HCALL, memoryMiB: 8, vcpus: 2, bootargs: 'two-vcpus' }],
 };
-const dom0: HvOptions = { harts: 2, dom0: { file: HCALL, bootargs: 'dom0 shutdown' } };
+const dom0: HvOptions = { harts: 2, dom0: { file: HCALL, bootargs: 'dom0 control shutdown' } };
 
 describe('hypercalls on HyperLab', () => {
   it('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s', { timeout: LONG },
     () => asDomU(startHyperLab(domU)));
-  it('show domain 0 the machine and its domains; its sched_op shutdown powers the machine off', { timeout: LONG },
+  it('let domain 0 see, pause, reboot and destroy the others; its sched_op shutdown powers the machine off', { timeout: LONG },
     () => asDom0(startHyperLab(dom0)));
 });
 
@@ -82,6 +95,6 @@ describe('hypercalls on QEMU', () => {
   const hasQemu = toolAvailable('qemu-system-riscv32', 'qemu-system-misc');
   it.skipIf(!hasQemu)('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s',
     { timeout: LONG }, () => asDomU(startQemu(domU)));
-  it.skipIf(!hasQemu)('show domain 0 the machine and its domains; its sched_op shutdown powers the machine off',
+  it.skipIf(!hasQemu)('let domain 0 see, pause, reboot and destroy the others; its sched_op shutdown powers the machine off',
     { timeout: LONG }, () => asDom0(startQemu(dom0)));
 });
