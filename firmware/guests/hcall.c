@@ -188,6 +188,46 @@ static void toolstack(void)
     expect(domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0x7ff0), -XEN_ESRCH,
            "domctl getdomaininfo of domain 0x7ff0", "-ESRCH");
     expect(domctl(99, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_ENOSYS, "domctl 99", "-ENOSYS");
+    struct xen_domctl_getvcpuinfo *vcpu = &domctl_op.u.getvcpuinfo;
+    vcpu->vcpu = 4;
+    expect(domctl(XEN_DOMCTL_getvcpuinfo, XEN_DOMCTL_INTERFACE_VERSION, 0), -XEN_EINVAL, "domctl getvcpuinfo of vCPU 4",
+           "-EINVAL");
+    vcpu->vcpu = 0;
+    got = domctl(XEN_DOMCTL_getvcpuinfo, XEN_DOMCTL_INTERFACE_VERSION, 0);
+    check(got == 0 && vcpu->online && vcpu->running && !vcpu->blocked && vcpu->cpu < physinfo->nr_cpus &&
+          vcpu->cpu_time > 0, "domctl getvcpuinfo of its vCPU 0", got, "online, running, on a pCPU");
+
+    struct xen_domctl_scheduler_op *sched = &domctl_op.u.scheduler_op;
+    sched->sched_id = XEN_SCHEDULER_CREDIT;
+    sched->cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    got = domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1);
+    check(got == 0 && sched->u.credit.weight == 256 && sched->u.credit.cap == 0, "domctl scheduler_op getinfo of d1",
+          got, "weight 256, cap 0");
+    sched->cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    sched->u.credit.weight = 512;
+    sched->u.credit.cap = 0xffff;
+    expect(domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1), 0, "domctl scheduler_op putinfo weight 512",
+           "0");
+    sched->cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    sched->u.credit.weight = 0;
+    sched->u.credit.cap = 50;
+    expect(domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1), 0, "domctl scheduler_op putinfo cap 50", "0");
+    sched->cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    got = domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1);
+    check(got == 0 && sched->u.credit.weight == 512 && sched->u.credit.cap == 50, "domctl scheduler_op getinfo after",
+          got, "weight 512, cap 50");
+    sched->sched_id = 6;
+    expect(domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1), -XEN_EINVAL,
+           "domctl scheduler_op for credit2", "-EINVAL");
+    sched->sched_id = XEN_SCHEDULER_CREDIT;
+    sched->cmd = 9;
+    expect(domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1), -XEN_EINVAL, "domctl scheduler_op 9",
+           "-EINVAL");
+    sched->cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    sched->u.credit.weight = 256;
+    sched->u.credit.cap = 0;
+    domctl(XEN_DOMCTL_scheduler_op, XEN_DOMCTL_INTERFACE_VERSION, 1);
+
     got = domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_INTERFACE_VERSION, 0);
     struct xen_domctl_getdomaininfo *self = &domctl_op.u.getdomaininfo;
     check(got == 0 && self->domain == 0 && (self->flags & XEN_DOMINF_running) && self->nr_online_vcpus == 1 &&

@@ -485,6 +485,7 @@ void sched_init_pcpu(struct pcpu *p);
 void sched_init_vcpu(struct vcpu *v);
 void sched_wake(struct vcpu *v);                 /* sched_lock held */
 void sched_remove(struct vcpu *v);               /* sched_lock held */
+void sched_set_credit(struct domain *d, uint32_t weight, uint32_t cap);
 struct vcpu *sched_schedule(struct pcpu *p);
 void sched_deschedule(struct pcpu *p, int how);
 void sched_tick(void *data);

@@ -291,6 +291,34 @@ static long domctl(struct vcpu *v)
     case XEN_DOMCTL_getdomaininfo:
         domain_info(d, &op.u.getdomaininfo);
         return copy_to_guest(buffer, &op, sizeof op);
+    case XEN_DOMCTL_getvcpuinfo: {
+        struct xen_domctl_getvcpuinfo *info = &op.u.getvcpuinfo;
+        if (info->vcpu >= (uint32_t)d->nvcpus)
+            return -XEN_EINVAL;
+        const struct vcpu *vcpu = &d->vcpus[info->vcpu];
+        int state = vcpu->state;
+        uint64_t ran = vcpu->stats.time_run + (state == VCPU_RUNNING ? time_now() - vcpu->scheduled_at : 0);
+        info->online = state != VCPU_OFFLINE;
+        info->blocked = state == VCPU_BLOCKED;
+        info->running = state == VCPU_RUNNING;
+        info->cpu_time = ticks_to_ns(ran);
+        info->cpu = (uint32_t)vcpu->processor;
+        return copy_to_guest(buffer, &op, sizeof op);
+    }
+    case XEN_DOMCTL_scheduler_op: {
+        struct xen_domctl_scheduler_op *sched = &op.u.scheduler_op;
+        if (sched->sched_id != XEN_SCHEDULER_CREDIT)
+            return -XEN_EINVAL;
+        if (sched->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
+            sched->u.credit.weight = (uint16_t)d->weight;
+            sched->u.credit.cap = (uint16_t)d->cap;
+            return copy_to_guest(buffer, &op, sizeof op);
+        }
+        if (sched->cmd != XEN_DOMCTL_SCHEDOP_putinfo)
+            return -XEN_EINVAL;
+        sched_set_credit(d, sched->u.credit.weight, sched->u.credit.cap);
+        return 0;
+    }
     case XEN_DOMCTL_pausedomain:
         return d == v->domain || domain_pause(d) < 0 ? -XEN_EINVAL : 0;
     case XEN_DOMCTL_unpausedomain:

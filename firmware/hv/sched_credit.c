@@ -124,6 +124,17 @@ void sched_wake(struct vcpu *v)
     tickle(&pcpus[v->processor], v);
 }
 
+/* Domain 0 sets d's weight (0: as it was) and cap (0xffff: as it was), from the next accounting on. */
+void sched_set_credit(struct domain *d, uint32_t weight, uint32_t cap)
+{
+    spin_lock(&sched_lock);
+    if (weight != 0)
+        d->weight = weight;
+    if (cap != 0xffff)
+        d->cap = cap;
+    spin_unlock(&sched_lock);
+}
+
 /* Takes v off its run queue (it is not to run). sched_lock held. */
 void sched_remove(struct vcpu *v)
 {

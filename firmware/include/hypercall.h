@@ -139,7 +139,8 @@ struct sched_remote_shutdown {
  * The toolstack's calls (public/domctl.h, public/sysctl.h of Xen 4.22):
  * one struct, whose interface_version must be the one here (else
  * -EACCES), copied in, acted on, and copied back. Here so far: domctl
- * destroydomain, pausedomain, unpausedomain, getdomaininfo; sysctl
+ * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo,
+ * scheduler_op (credit weight and cap); sysctl
  * physinfo, sched_id, getdomaininfolist. The other commands answer -ENOSYS.
  */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000018
@@ -149,6 +150,8 @@ struct sched_remote_shutdown {
 #define XEN_DOMCTL_pausedomain      3   /* its vCPUs stop being run (-EINVAL for the caller itself) */
 #define XEN_DOMCTL_unpausedomain    4   /* undoes one pause (-EINVAL if it is not paused) */
 #define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_getvcpuinfo      14
+#define XEN_DOMCTL_scheduler_op     16
 
 #define XEN_DOMINF_dying            (1u << 0)
 #define XEN_DOMINF_hvm_guest        (1u << 1)
@@ -185,6 +188,38 @@ struct xen_domctl_getdomaininfo {
     struct xen_arch_domainconfig arch_config;
 };
 
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu;                  /* IN */
+    uint8_t online;                 /* OUT: started (SBI HSM) */
+    uint8_t blocked;                /* OUT: waits for an interrupt */
+    uint8_t running;                /* OUT: on a pCPU now */
+    uint64_aligned_t cpu_time;      /* OUT: ns it ran */
+    uint32_t cpu;                   /* OUT: the pCPU it runs or last ran on */
+};
+
+#define XEN_SCHEDULER_CREDIT        5
+
+#define XEN_DOMCTL_SCHEDOP_putinfo  0
+#define XEN_DOMCTL_SCHEDOP_getinfo  1
+
+struct xen_domctl_sched_credit {
+    uint16_t weight;                /* putinfo: 0 leaves it */
+    uint16_t cap;                   /* % of one pCPU, 0 for none; putinfo: 0xffff leaves it */
+};
+
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id;              /* XEN_SCHEDULER_CREDIT, else -EINVAL */
+    uint32_t cmd;                   /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct xen_domctl_sched_credit credit;
+        struct {
+            xen_guest_handle_64_t vcpus;
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -192,6 +227,8 @@ struct xen_domctl {
     uint16_t _pad[3];
     union {
         struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;
 };
@@ -202,7 +239,6 @@ struct xen_domctl {
 
 #define XEN_SYSCTL_PHYSCAP_hvm      (1u << 0)
 #define XEN_SYSCTL_PHYSCAP_hap      (1u << 3)
-#define XEN_SCHEDULER_CREDIT        5
 
 struct xen_sysctl_physinfo {
     uint32_t threads_per_core;
@@ -247,6 +283,8 @@ struct xen_sysctl {
 
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo as Xen's");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
+_Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen's");
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op as Xen's");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");
 

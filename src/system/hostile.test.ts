@@ -72,14 +72,14 @@ async function powerOff(session: HvSession): Promise<void> {
 async function survivableAttacks(session: HvSession): Promise<void> {
   try {
     await session.until('Domain-0\'s shell', () => session.console(0).includes('Welcome to HyperLab'));
-    await session.until('the traps and SBI checks', () => /hostile\(sbi\): done: /.test(session.console(2)));
+    await session.until('the traps and SBI checks', () => /hostile\(sbi\): done: .*\n/.test(session.console(2)));
     expect(session.console(2)).toMatch(/hostile\(sbi\): done: 3\d passed, 0 failed/);
     expect(session.console(2)).not.toContain('FAIL');
     for (const insn of ['csrr a0, hstatus', 'hlv.w a0, (sp)', 'hfence.gvma zero, zero', 'mret']) {
       expect(session.console(2)).toContain(`ok: ${insn} -> illegal instruction at its pc`);
     }
     expect(session.console(2)).toContain('ok: HSM start of vCPU 5 -> invalid param');
-    await session.until('a million set_timer calls', () => /hostile\(timers\): done: /.test(session.console(3)));
+    await session.until('a million set_timer calls', () => /hostile\(timers\): done: .*\n/.test(session.console(3)));
     expect(session.console(3)).toMatch(/hostile\(timers\): done: 2 passed, 0 failed/);
     expect(session.console(4)).toContain('hostile(irqoff): spinning with interrupts off, forever');
     await session.until('uart1 to be crashed', () => crashed(session, 5, 'uart1'));

@@ -57,7 +57,7 @@ export interface HvOptions {
 
 export interface HvSession {
   readonly name: string;
-  /** What domain `id` printed on its console (without '\r'). */
+  /** What domain `id` printed on its console (without '\r'); its last line may be unfinished: wait for a line's end. */
   console(id: number): string;
   /** UART0 as printed (the log, Domain-0 and, on QEMU, the other domains), without '\r'. */
   uart0(): string;

@@ -15,13 +15,13 @@ import { guest, startHyperLab, startQemu, type HvOptions, type HvSession } from 
 
 const LONG = 600_000;
 const HCALL = guest('hcall.elf');
-const DONE = /hcall: done: (\d+) passed, (\d+) failed/;
+const DONE = /hcall: done: \d+ passed, \d+ failed\n/;
 
 async function asDomU(session: HvSession): Promise<void> {
   try {
     await session.until('the hypercall checks', () => DONE.test(session.console(1)));
     const text = session.console(1);
-    expect(text).toMatch(/hcall: done: 2\d passed, 0 failed/);
+    expect(text).toMatch(/hcall: done: \d+ passed, 0 failed/);
     expect(text).not.toContain('FAIL');
     expect(text).toContain('\nhcall: a line written with console_io\n');
     expect(text).toContain('hcall: ok: domctl getdomaininfo -> -1, -EPERM');
@@ -54,7 +54,7 @@ async function asDom0(session: HvSession): Promise<void> {
     await session.type(0, 'u');
     expect(await session.exited()).toBe(0);
     const text = session.console(0);
-    expect(text).toMatch(/hcall: done: [45]\d passed, 0 failed/);
+    expect(text).toMatch(/hcall: done: \d+ passed, 0 failed/);
     expect(text).not.toContain('FAIL');
     expect(text).toContain('hcall: ok: domctl of another interface version -> -13, -EACCES');
     expect(text).toContain('hcall: ok: domctl getdomaininfo of domain 7 (none) -> -3, -ESRCH');
