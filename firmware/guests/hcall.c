@@ -9,7 +9,8 @@
  * `dom0` (booted as domain 0) it makes them, with good and bad arguments,
  * and prints the domains as `xl list` would (lines "hcall: xl list: ...");
  * with `control` too it pauses and unpauses d1 (waiting for keys p and u
- * on its console between) and reboots and destroys d2; with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
+ * on its console between) and reboots and destroys d2; with
+ * `destroy-crashed` it also waits for d3 to crash and destroys it; with `two-vcpus` (a domain of two) that vCPU 1 is not up. With the bootarg `shutdown` it ends with SCHEDOP_shutdown
  * (poweroff), else it waits in SCHEDOP_block for ever. On a machine with
  * no hypervisor it says so and powers off.
  */
@@ -322,6 +323,16 @@ static void control(void)
            "domctl destroydomain of itself", "-EINVAL");
     expect(domctl(XEN_DOMCTL_destroydomain, XEN_DOMCTL_INTERFACE_VERSION, 2), 0, "domctl destroydomain 2", "0");
     check(wait_for_domain(2, 0), "d2 gone", 0, "getdomaininfo -ESRCH");
+    if (!bootargs_has("destroy-crashed"))
+        return;
+    int crashed = 0;
+    for (int i = 0; i < 1000 && !crashed; i++, sleep_ms(10)) {
+        uint32_t flags = info_of(3) == 0 ? domctl_op.u.getdomaininfo.flags : 0;
+        crashed = (flags & XEN_DOMINF_shutdown) && (flags >> XEN_DOMINF_shutdownshift & 255) == SHUTDOWN_crash;
+    }
+    check(crashed, "d3 crashed and kept", 0, "getdomaininfo says shutdown, crash");
+    expect(domctl(XEN_DOMCTL_destroydomain, XEN_DOMCTL_INTERFACE_VERSION, 3), 0, "domctl destroydomain 3 (crashed)", "0");
+    expect(info_of(3), -XEN_ESRCH, "d3 gone at once", "-ESRCH");
 }
 
 static void privileges(void)

@@ -308,15 +308,20 @@ int domain_unpause(struct domain *d)
  */
 int domain_destroy(struct domain *d)
 {
-    if (d->state == DOMAIN_CRASHED) {
+    spin_lock(&sched_lock);
+    int state = d->state;
+    if (state == DOMAIN_CRASHED)
+        d->state = DOMAIN_SHUTDOWN;     /* this call frees it; another one finds it on its way out */
+    spin_unlock(&sched_lock);
+    if (state == DOMAIN_CRASHED) {
         p2m_destroy(d);
         d->state = DOMAIN_FREE;
         hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
         return 0;
     }
-    if (d->state != DOMAIN_RUNNING)
+    if (state != DOMAIN_RUNNING)
         return -1;
-    domain_shutdown(d, SHUTDOWN_destroy);
+    domain_shutdown(d, SHUTDOWN_destroy);   /* -1 only if it stopped meanwhile: then it is on its way out */
     return 0;
 }
 

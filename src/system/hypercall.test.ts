@@ -6,12 +6,13 @@
  * the hypervisor counts every call by number; and as domain 0, whose
  * toolstack calls (sysctl, domctl) see the machine and its domains as
  * Xen's `xl list` shows them, pause guest1 (which then does not run, though
- * a line is typed at it) and unpause it, reboot guest2 and destroy it, and
+ * a line is typed at it) and unpause it, reboot guest2 and destroy it,
+ * destroy a crashed domain kept for inspection, and
  * whose SCHEDOP_shutdown powers the machine off.
  */
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
-import { guest, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
+import { guest, KERNEL, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
 
 const LONG = 600_000;
 const HCALL = guest('hcall.elf');
@@ -65,13 +66,16 @@ async function asDom0(session: HvSession): Promise<void> {
     for (const id of [1, 2]) {
       expect(text).toMatch(new RegExp(`^hcall: xl list:  ${id}    32     1 [r-][b-]---- +\\d+\\.\\d$`, 'm'));
     }
-    expect(text).not.toMatch(/^hcall: xl list:  3 /m);
+    expect(text).toMatch(/^hcall: xl list:  3     8     [01] [r-][b-]--[c-]- +\d+\.\d$/m);   // the crasher, maybe crashed yet
+    expect(text).not.toMatch(/^hcall: xl list:  4 /m);
     // Paused, d1 did not run though a line was typed at it; unpaused, it answered the line.
     expect(text).toContain('hcall: ok: a paused d1 does not run -> 0, no CPU time since the pause');
     expect(session.console(1)).toContain('\nafter the pause\n');
     const log = session.log();
     expect(log).toMatch(/^d2 \(guest2\) rebooted: building it again from its kernel$/m);
     expect(log).toMatch(/^d2 \(guest2\) destroyed: its memory scrubbed and freed$/m);
+    expect(log).toMatch(/^d3 \(crasher\) is kept for inspection: its memory stays allocated$/m);
+    expect(log).toMatch(/^d3 \(crasher\) destroyed: its memory scrubbed and freed$/m);
     expect(log).toMatch(/^d0 \(Domain-0\) powered off: powering the machine off$/m);
   } finally {
     await session.stop();
@@ -82,7 +86,15 @@ const domU: HvOptions = {
   harts: 2,
   domains: [{ name: 'hcall', file: HCALL, memoryMiB: 8, vcpus: 2, bootargs: 'two-vcpus' }],
 };
-const dom0: HvOptions = { harts: 2, dom0: { file: HCALL, bootargs: 'dom0 control shutdown' } };
+const dom0: HvOptions = {
+  harts: 2,
+  dom0: { file: HCALL, bootargs: 'dom0 control destroy-crashed shutdown' },
+  domains: [
+    { name: 'guest1', file: KERNEL },
+    { name: 'guest2', file: KERNEL },
+    { name: 'crasher', file: guest('hostile.elf'), memoryMiB: 8, bootargs: 'load-outside' },
+  ],
+};
 
 describe('hypercalls on HyperLab', () => {
   it('answer a DomU as its arguments call for, are counted, and refuse it Dom0\'s', { timeout: LONG },
