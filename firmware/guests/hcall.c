@@ -158,6 +158,31 @@ static void toolstack(void)
     got = sysctl(XEN_SYSCTL_sched_id, XEN_SYSCTL_INTERFACE_VERSION);
     check(got == 0 && sysctl_op.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT, "sysctl sched_id", got, "credit (5)");
 
+    static char dmesg[4096];
+    struct xen_sysctl_readconsole *ring = &sysctl_op.u.readconsole;
+    memset(ring, 0, sizeof *ring);
+    ring->buffer.p = OUTSIDE;
+    ring->count = 64;
+    expect(sysctl(XEN_SYSCTL_readconsole, XEN_SYSCTL_INTERFACE_VERSION), -XEN_EFAULT,
+           "sysctl readconsole into memory outside", "-EFAULT");
+    ring->buffer.p = (uint32_t)(uintptr_t)dmesg;
+    ring->count = sizeof dmesg - 1;
+    got = sysctl(XEN_SYSCTL_readconsole, XEN_SYSCTL_INTERFACE_VERSION);
+    dmesg[got == 0 ? ring->count : 0] = 0;
+    check(got == 0 && strncmp(dmesg, "(HV) HyperLab hypervisor ", 25) == 0, "sysctl readconsole", got,
+          "the hypervisor's log from its first line");
+    char *end = dmesg;
+    while (*end && *end != '\n')
+        end++;
+    *end = 0;
+    print("hcall: dmesg: %s\n", dmesg);
+    uint32_t index = ring->index;
+    ring->incremental = 1;
+    ring->count = 16;
+    got = sysctl(XEN_SYSCTL_readconsole, XEN_SYSCTL_INTERFACE_VERSION);
+    check(got == 0 && ring->index == index + ring->count, "sysctl readconsole incremental", got,
+          "goes on where the last read stopped");
+
     struct xen_sysctl_getdomaininfolist *list = &sysctl_op.u.getdomaininfolist;
     list->first_domain = 0;
     list->max_domains = 8;

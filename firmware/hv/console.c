@@ -32,6 +32,7 @@
 #define HOLD_MS                 250     /* a held line looks again this often at whose line it waits for */
 #define HOLD_MAX_MS             2000    /* and waits no longer than this */
 #define HELD_LOG                NDOMAIN /* the held[] slot of the hypervisor's log */
+#define LOG_RING                16384   /* bytes of the log kept for sysctl readconsole (a power of 2) */
 
 static struct {
     struct spinlock lock[NUART];    /* one writer per UART at a time */
@@ -46,6 +47,8 @@ static struct {
     int held_length[NDOMAIN + 1];
     unsigned held_since[NDOMAIN + 1];   /* when its first whole line came (a count of them); 0: none */
     unsigned lines;                 /* whole lines held back so far, to write them in order */
+    char ring[LOG_RING];            /* the log as written (without '\r'), for `xl dmesg` */
+    volatile uint32_t ring_consumer, ring_producer;     /* free-running: the oldest kept, the next written */
     struct timer hold;              /* a line is held back: look again when this fires */
     int hold_armed;
     uint64_t hold_since;            /* when the hold timer was first armed */
@@ -175,6 +178,31 @@ void panic(const char *fmt, ...)
     sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE);
 }
 
+/*
+ * The log ring, read as Xen's sysctl readconsole reads its console ring:
+ * from the oldest byte kept (or `*index`, if `incremental` and it is
+ * still there) up to `max` bytes into dst; *index is then where the next
+ * read goes on. `clear` forgets what was read. Returns the bytes copied.
+ */
+uint32_t console_ring_read(char *dst, uint32_t max, uint32_t *index, int incremental, int clear)
+{
+    spin_lock(&console.lock[0]);
+    uint32_t producer = console.ring_producer;
+    uint32_t from = console.ring_consumer;
+    if (producer - from > LOG_RING)
+        from = producer - LOG_RING;
+    if (incremental && *index - from <= producer - from)
+        from = *index;
+    uint32_t n = producer - from < max ? producer - from : max;
+    for (uint32_t i = 0; i < n; i++)
+        dst[i] = console.ring[(from + i) % LOG_RING];
+    *index = from + n;
+    if (clear)
+        console.ring_consumer = from + n;
+    spin_unlock(&console.lock[0]);
+    return n;
+}
+
 /* ---- guest consoles ---- */
 
 /*
@@ -246,10 +274,15 @@ static void write_as(int who, const char *bytes, int n)
             uart_write_byte(0, '\n');   /* another's line was left unfinished */
         }
         if (console.at_line_start || console.owner != who)
-            for (const char *q = prefix; *q; q++)
+            for (const char *q = prefix; *q; q++) {
                 uart_write_byte(0, *q);
+                if (who == OWNER_LOG)
+                    console.ring[console.ring_producer++ % LOG_RING] = *q;
+            }
         console.owner = who;
         uart_write_byte(0, bytes[i]);
+        if (who == OWNER_LOG && bytes[i] != '\r')
+            console.ring[console.ring_producer++ % LOG_RING] = bytes[i];
     }
 }
 

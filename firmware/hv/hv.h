@@ -527,6 +527,7 @@ int dtb_build_guest(struct domain *d, uint8_t *buffer, uint32_t size);
 
 void console_init(void);
 void console_attach(struct domain *d);
+uint32_t console_ring_read(char *dst, uint32_t max, uint32_t *index, int incremental, int clear);
 void console_guest_output(struct domain *d, uint8_t byte);
 void console_guest_input_drained(struct domain *d);
 void console_interrupt(void);

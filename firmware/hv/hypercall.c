@@ -10,8 +10,9 @@
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
  * vcpu_op (is_up), and for Dom0 sched_op remote_shutdown, domctl
- * destroydomain, pausedomain, unpausedomain and getdomaininfo, and sysctl
- * physinfo, sched_id and getdomaininfolist. The rest answer -ENOSYS.
+ * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
+ * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
+ * getdomaininfolist. The rest answer -ENOSYS.
  */
 #include "hv.h"
 #include "string.h"
@@ -358,6 +359,33 @@ static long sysctl(struct vcpu *v)
         info->total_pages = mm_total_frames();
         info->free_pages = mm_free_frames();
         info->max_mfn = ((uint64_t)host.ram_base + host.ram_size) / XEN_PAGE_SIZE - 1;
+        break;
+    }
+    case XEN_SYSCTL_readconsole: {
+        struct xen_sysctl_readconsole *read = &op.u.readconsole;
+        uint32_t to = (uint32_t)read->buffer.p, done = 0, index = read->index;
+        char chunk[CONSOLE_CHUNK];
+        if (read->buffer.p >> 32)
+            return -XEN_EFAULT;
+        for (int incremental = read->incremental; done < read->count; incremental = 1) {
+            uint32_t want = read->count - done < sizeof chunk ? read->count - done : sizeof chunk;
+            uint32_t at = index;
+            uint32_t n = console_ring_read(chunk, want, &index, incremental, 0);
+            if (n == 0)
+                break;
+            error = copy_to_guest(to + done, chunk, n);
+            if (error) {
+                index = at;
+                break;
+            }
+            done += n;
+        }
+        if (error)
+            return error;
+        if (read->clear)
+            console_ring_read(chunk, 0, &index, 1, 1);
+        read->index = index;
+        read->count = done;
         break;
     }
     case XEN_SYSCTL_sched_id:

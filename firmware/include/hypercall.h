@@ -140,7 +140,8 @@ struct sched_remote_shutdown {
  * one struct, whose interface_version must be the one here (else
  * -EACCES), copied in, acted on, and copied back. Here so far: domctl
  * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo,
- * scheduler_op (credit weight and cap); sysctl
+ * scheduler_op (credit weight and cap); sysctl readconsole (the
+ * hypervisor's log, `xl dmesg`),
  * physinfo, sched_id, getdomaininfolist. The other commands answer -ENOSYS.
  */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000018
@@ -233,12 +234,22 @@ struct xen_domctl {
     } u;
 };
 
+#define XEN_SYSCTL_readconsole      1
 #define XEN_SYSCTL_physinfo         3
 #define XEN_SYSCTL_sched_id         4
 #define XEN_SYSCTL_getdomaininfolist 6
 
 #define XEN_SYSCTL_PHYSCAP_hvm      (1u << 0)
 #define XEN_SYSCTL_PHYSCAP_hap      (1u << 3)
+
+struct xen_sysctl_readconsole {
+    uint8_t clear;                  /* IN: forget what is read */
+    uint8_t incremental;            /* IN: start at index (if still kept), not at the oldest */
+    uint8_t pad0, pad1;
+    uint32_t index;                 /* IN: where to start; OUT: where the next read goes on */
+    xen_guest_handle_64_t buffer;   /* IN: char[count] */
+    uint32_t count;                 /* IN: room in buffer; OUT: bytes written */
+};
 
 struct xen_sysctl_physinfo {
     uint32_t threads_per_core;
@@ -274,6 +285,7 @@ struct xen_sysctl {
     uint32_t cmd;
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
     union {
+        struct xen_sysctl_readconsole readconsole;
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;

@@ -60,6 +60,8 @@ async function asDom0(session: HvSession): Promise<void> {
     expect(text).toContain('hcall: ok: domctl of another interface version -> -13, -EACCES');
     expect(text).toContain('hcall: ok: domctl getdomaininfo of domain 7 (none) -> -3, -ESRCH');
     expect(text).toMatch(/^hcall: physinfo: 2 pCPUs, 10000 kHz, \d+ pages, \d+ free$/m);
+    // `xl dmesg`: the hypervisor's log, from its first line.
+    expect(text).toMatch(/^hcall: dmesg: \(HV\) HyperLab hypervisor 0\.1, HS-mode, on 2 pCPUs, \d+ MiB of RAM at 0x80000000$/m);
     // The toolstack's view, as `xl list` prints it: Domain-0 running the calls, guest1 and guest2 (32 MiB,
     // one vCPU each) running or waiting at their prompts.
     expect(text).toMatch(/^hcall: xl list:  0    32     1 r----- +\d+\.\d$/m);
