@@ -360,6 +360,40 @@ static void control(void)
     expect(info_of(3), -XEN_ESRCH, "d3 gone at once", "-ESRCH");
 }
 
+static struct xen_hvm_param param;
+
+static long hvm_param(uint32_t cmd, domid_t domid, uint32_t index, uint64_t value)
+{
+    param.domid = domid;
+    param.index = index;
+    param.value = value;
+    return hypercall(__HYPERVISOR_hvm_op, cmd, (uint32_t)(uintptr_t)&param, 0);
+}
+
+/* hvm_op: a domain reads its parameters and may not set them; domain 0 sets and reads a DomU's. */
+static void parameters(void)
+{
+    long got = hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_STORE_PFN, 99);
+    check(got == 0 && param.value == 0, "hvm_op get_param store_pfn of itself", got, "0, none set");
+    expect(hvm_param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CONSOLE_PFN, 5), -XEN_EPERM,
+           "hvm_op set_param console_pfn of itself", "-EPERM");
+    expect(hvm_param(HVMOP_get_param, DOMID_SELF, 3, 0), -XEN_EINVAL, "hvm_op get_param 3", "-EINVAL");
+    expect(hvm_param(HVMOP_get_param, DOMID_SELF, 1000, 0), -XEN_EINVAL, "hvm_op get_param 1000", "-EINVAL");
+    expect(hvm_param(HVMOP_get_param, 7, HVM_PARAM_STORE_PFN, 0), -XEN_ESRCH, "hvm_op get_param of domain 7 (none)",
+           "-ESRCH");
+    expect(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, OUTSIDE, 0), -XEN_EFAULT, "hvm_op from memory outside",
+           "-EFAULT");
+    expect(hypercall(__HYPERVISOR_hvm_op, 9, 0, 0), -XEN_ENOSYS, "hvm_op 9", "-ENOSYS");
+    if (!bootargs_has("dom0")) {
+        expect(hvm_param(HVMOP_get_param, 0, HVM_PARAM_STORE_PFN, 0), -XEN_EPERM, "hvm_op get_param of domain 0",
+               "-EPERM");
+        return;
+    }
+    expect(hvm_param(HVMOP_set_param, 1, HVM_PARAM_STORE_PFN, 0x12345), 0, "hvm_op set_param store_pfn of d1", "0");
+    got = hvm_param(HVMOP_get_param, 1, HVM_PARAM_STORE_PFN, 0);
+    check(got == 0 && param.value == 0x12345, "hvm_op get_param store_pfn of d1", got, "0x12345, as set");
+}
+
 static void privileges(void)
 {
     if (bootargs_has("dom0")) {
@@ -387,6 +421,7 @@ void guest_program(uint32_t hartid)
     versions();
     console();
     scheduling();
+    parameters();
     privileges();
     print("hcall: done: %d passed, %d failed\n", passed, failed);
     if (bootargs_has("shutdown")) {

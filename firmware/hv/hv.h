@@ -334,6 +334,7 @@ struct domain {
     struct vplic vplic;
     uint32_t weight, cap;
     int pause_count;                /* paused by domain 0 (domctl pausedomain): its vCPUs do not run; sched_lock */
+    uint64_t hvm_params[HVM_NR_PARAMS];     /* hvm_op: set by domain 0, read by the domain */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
 };

@@ -9,7 +9,8 @@
  * DomU. Each vCPU counts its hypercalls by number (the 'q' key).
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
- * vcpu_op (is_up), and for Dom0 sched_op remote_shutdown, domctl
+ * vcpu_op (is_up), hvm_op (set and get param), and for Dom0 sched_op
+ * remote_shutdown, domctl
  * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
  * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
  * getdomaininfolist. The rest answer -ENOSYS.
@@ -237,6 +238,49 @@ static long vcpu_op(struct vcpu *v)
     }
 }
 
+/* ---- hvm_op(cmd, struct xen_hvm_param *) ---- */
+
+/* Who may set parameter `index` of d, and read it: 0, or -EPERM / -EINVAL (as Xen on Arm). */
+static long param_access(const struct vcpu *v, const struct domain *d, uint32_t index, int set)
+{
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_PFN:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_PFN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+        return set && d == v->domain ? -XEN_EPERM : 0;     /* the toolstack's to set */
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+static long hvm_op(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), buffer = arg(v, 1);
+    struct xen_hvm_param param;
+    if (cmd != HVMOP_set_param && cmd != HVMOP_get_param)
+        return -XEN_ENOSYS;
+    long error = copy_from_guest(&param, buffer, sizeof param);
+    if (error)
+        return error;
+    uint32_t id = param.domid == DOMID_SELF ? (uint32_t)v->domain->id : param.domid;
+    if (id >= NDOMAIN || domains[id].state == DOMAIN_FREE)
+        return -XEN_ESRCH;
+    struct domain *d = &domains[id];
+    if (d != v->domain && !is_dom0(v))
+        return -XEN_EPERM;          /* another DomU's */
+    error = param_access(v, d, param.index, cmd == HVMOP_set_param);
+    if (error)
+        return error;
+    if (cmd == HVMOP_set_param) {
+        d->hvm_params[param.index] = param.value;
+        return 0;
+    }
+    param.value = d->hvm_params[param.index];
+    return copy_to_guest(buffer, &param, sizeof param);
+}
+
 /* ---- Dom0's alone: domctl and sysctl ---- */
 
 static uint64_t ticks_to_ns(uint64_t ticks)
@@ -420,6 +464,7 @@ static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
     [__HYPERVISOR_console_io] = console_io,
     [__HYPERVISOR_sched_op] = sched_op,
     [__HYPERVISOR_vcpu_op] = vcpu_op,
+    [__HYPERVISOR_hvm_op] = hvm_op,
     [__HYPERVISOR_sysctl] = sysctl,
     [__HYPERVISOR_domctl] = domctl,
 };

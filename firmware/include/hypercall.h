@@ -133,6 +133,31 @@ struct sched_remote_shutdown {
 #define VCPUOP_down                 2
 #define VCPUOP_is_up                3   /* returns 1 if the caller's vCPU vcpuid runs, 0 if not */
 
+/* ---- hvm_op(cmd, struct xen_hvm_param *) (public/hvm/hvm_op.h, params.h) ---- */
+
+/*
+ * A domain's parameters: where its xenstore and console rings are, and
+ * their event channels. The toolstack (domain 0) sets them for a DomU (a
+ * domain may not set its own: -EPERM); the domain, and domain 0, read them.
+ * Another DomU's are -EPERM; any other index -EINVAL.
+ */
+#define HVMOP_set_param             0
+#define HVMOP_get_param             1
+
+#define HVM_PARAM_CALLBACK_IRQ      0
+#define HVM_PARAM_STORE_PFN         1
+#define HVM_PARAM_STORE_EVTCHN      2
+#define HVM_PARAM_CONSOLE_PFN       17
+#define HVM_PARAM_CONSOLE_EVTCHN    18
+#define HVM_NR_PARAMS               39
+
+struct xen_hvm_param {
+    domid_t domid;                  /* IN: a domain, or DOMID_SELF */
+    uint16_t pad;
+    uint32_t index;                 /* IN: HVM_PARAM_* */
+    uint64_t value;                 /* IN (set) or OUT (get) */
+};
+
 /* ---- domctl(struct xen_domctl *) and sysctl(struct xen_sysctl *): Dom0's alone ---- */
 
 /*
@@ -293,6 +318,7 @@ struct xen_sysctl {
     } u;
 };
 
+_Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param as Xen's");
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo as Xen's");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen's");

@@ -27,6 +27,8 @@ async function asDomU(session: HvSession): Promise<void> {
     expect(text).toContain('\nhcall: a line written with console_io\n');
     expect(text).toContain('hcall: ok: domctl getdomaininfo -> -1, -EPERM');
     expect(text).toContain('hcall: ok: sysctl physinfo -> -1, -EPERM');
+    expect(text).toContain('hcall: ok: hvm_op set_param console_pfn of itself -> -1, -EPERM');
+    expect(text).toContain('hcall: ok: hvm_op get_param of domain 0 -> -1, -EPERM');
     expect(text).toContain('hcall: ok: xen_version extraversion into memory outside -> -14, -EFAULT');
     expect(text).toContain('hcall: ok: vcpu_op is_up 1 (not started) -> 0, 0');
     const logged = session.log().length;
@@ -34,9 +36,10 @@ async function asDomU(session: HvSession): Promise<void> {
     await session.until('the domain list', () => /^memory: \d+ of \d+ MiB free$/m.test(session.log().slice(logged)));
     const list = session.log().slice(logged);
     expect(list).toMatch(/^d1 hcall: running/m);
-    // Counted by number: 10 xen_version, 5 console_io, 3 vcpu_op, 6 sched_op and the blocks since, one each of
-    // sysctl and domctl, and the two numbers no hypercall has.
-    expect(list).toMatch(/hypercalls: xen_version 10, console_io 5, vcpu_op 3, sched_op \d+, sysctl 1, domctl 1, other 2$/m);
+    // Counted by number: 10 xen_version, 5 console_io, 3 vcpu_op, sched_op (7, and the blocks since), 8 hvm_op,
+    // one each of sysctl and domctl, and the two numbers no hypercall has.
+    expect(list).toMatch(
+      /hypercalls: xen_version 10, console_io 5, vcpu_op 3, sched_op \d+, hvm_op 8, sysctl 1, domctl 1, other 2$/m);
     expect(list).toMatch(/^d0 Domain-0: running/m);
     await session.type(0, 'halt\r');
     expect(await session.exited()).toBe(0);
@@ -59,6 +62,7 @@ async function asDom0(session: HvSession): Promise<void> {
     expect(text).not.toContain('FAIL');
     expect(text).toContain('hcall: ok: domctl of another interface version -> -13, -EACCES');
     expect(text).toContain('hcall: ok: domctl getdomaininfo of domain 7 (none) -> -3, -ESRCH');
+    expect(text).toContain('hcall: ok: hvm_op get_param store_pfn of d1 -> 0, 0x12345, as set');
     expect(text).toMatch(/^hcall: physinfo: 2 pCPUs, 10000 kHz, \d+ pages, \d+ free$/m);
     // `xl dmesg`: the hypervisor's log, from its first line.
     expect(text).toMatch(/^hcall: dmesg: \(HV\) HyperLab hypervisor 0\.1, HS-mode, on 2 pCPUs, \d+ MiB of RAM at 0x80000000$/m);
