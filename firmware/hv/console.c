@@ -260,6 +260,14 @@ static int slot(int who)
     return who == OWNER_LOG ? HELD_LOG : who;
 }
 
+/* A byte of `who`'s on UART0; the log's is kept in the ring too. console.lock[0] held. */
+static void emit(int who, char c)
+{
+    uart_write_byte(0, c);
+    if (who == OWNER_LOG && c != '\r')
+        console.ring[console.ring_producer++ % LOG_RING] = c;
+}
+
 /* Writes n bytes of `who`'s output to UART0, each line behind its prefix. console.lock[0] held. */
 static void write_as(int who, const char *bytes, int n)
 {
@@ -274,15 +282,10 @@ static void write_as(int who, const char *bytes, int n)
             uart_write_byte(0, '\n');   /* another's line was left unfinished */
         }
         if (console.at_line_start || console.owner != who)
-            for (const char *q = prefix; *q; q++) {
-                uart_write_byte(0, *q);
-                if (who == OWNER_LOG)
-                    console.ring[console.ring_producer++ % LOG_RING] = *q;
-            }
+            for (const char *q = prefix; *q; q++)
+                emit(who, *q);
         console.owner = who;
-        uart_write_byte(0, bytes[i]);
-        if (who == OWNER_LOG && bytes[i] != '\r')
-            console.ring[console.ring_producer++ % LOG_RING] = bytes[i];
+        emit(who, bytes[i]);
     }
 }
 

@@ -418,6 +418,7 @@ void vcpu_raise_irq(struct vcpu *v, uint32_t hvip_bit);
 void vcpu_set_external(struct vcpu *v, int level);
 void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+uint64_t vcpu_time_run(const struct vcpu *v, uint64_t now);
 int vcpu_wake_condition(const struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, uint32_t cause, uint32_t tval);
 void vcpu_set_timer(struct vcpu *v, uint64_t guest_deadline);
@@ -502,6 +503,7 @@ void timer_reprogram(struct pcpu *p);
 
 uint64_t ms_to_ticks(uint32_t ms);
 uint32_t ticks_to_ms(uint64_t ticks);
+uint64_t ticks_to_ns(uint64_t ticks);
 
 /* ---- domain.c ---- */
 

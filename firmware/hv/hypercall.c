@@ -87,6 +87,13 @@ static long string_to_guest(uint32_t gva, const char *text, uint32_t size)
     return 0;
 }
 
+/* A domain's handle (xen_domain_handle_t): its id in the last byte, until a toolstack sets one. */
+static void domain_handle(const struct domain *d, xen_domain_handle_t handle)
+{
+    memset(handle, 0, sizeof(xen_domain_handle_t));
+    handle[15] = (uint8_t)d->id;
+}
+
 /* ---- xen_version(cmd, arg) ---- */
 
 static long xen_version(struct vcpu *v)
@@ -114,8 +121,8 @@ static long xen_version(struct vcpu *v)
     case XENVER_pagesize:
         return XEN_PAGE_SIZE;
     case XENVER_guest_handle: {
-        xen_domain_handle_t handle = { 0 };
-        handle[15] = (uint8_t)v->domain->id;    /* a per-domain handle until the toolstack sets one */
+        xen_domain_handle_t handle;
+        domain_handle(v->domain, handle);
         return copy_to_guest(buffer, handle, sizeof handle);
     }
     default:
@@ -283,12 +290,6 @@ static long hvm_op(struct vcpu *v)
 
 /* ---- Dom0's alone: domctl and sysctl ---- */
 
-static uint64_t ticks_to_ns(uint64_t ticks)
-{
-    uint64_t hz = host.timebase_hz;
-    return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
-}
-
 /* What Xen's getdomaininfo says of d (public/domctl.h). */
 static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
@@ -299,7 +300,7 @@ static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo 
     info->max_vcpu_id = d->nvcpus ? (uint32_t)d->nvcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
     for (int i = 0; i < d->nvcpus; i++) {
         const struct vcpu *v = &d->vcpus[i];
-        ran += v->stats.time_run + (v->state == VCPU_RUNNING ? now - v->scheduled_at : 0);
+        ran += vcpu_time_run(v, now);
         if (v->state == VCPU_OFFLINE)
             continue;
         info->nr_online_vcpus++;
@@ -314,21 +315,31 @@ static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo 
                   (d->state == DOMAIN_CRASHED ? XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdownshift : 0);
     info->tot_pages = info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
     info->cpu_time = ticks_to_ns(ran);
-    info->handle[15] = (uint8_t)d->id;
+    domain_handle(d, info->handle);
     info->gpaddr_bits = info->arch_config.gaddr_bits = 34;
+}
+
+/*
+ * Takes in the struct of a domctl or sysctl (`size` bytes at a0): Dom0's
+ * alone, and of the interface version given. 0, or the call's error.
+ */
+static long toolstack_op(struct vcpu *v, void *op, uint32_t size, const uint32_t *version, uint32_t expected)
+{
+    if (!is_dom0(v))
+        return -XEN_EPERM;
+    long error = copy_from_guest(op, arg(v, 0), size);
+    if (error)
+        return error;
+    return *version == expected ? 0 : -XEN_EACCES;
 }
 
 static long domctl(struct vcpu *v)
 {
     struct xen_domctl op;
-    if (!is_dom0(v))
-        return -XEN_EPERM;
     uint32_t buffer = arg(v, 0);
-    long error = copy_from_guest(&op, buffer, sizeof op);
+    long error = toolstack_op(v, &op, sizeof op, &op.interface_version, XEN_DOMCTL_INTERFACE_VERSION);
     if (error)
         return error;
-    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
-        return -XEN_EACCES;
     if (op.domain >= NDOMAIN || domains[op.domain].state == DOMAIN_FREE)
         return -XEN_ESRCH;
     struct domain *d = &domains[op.domain];
@@ -342,11 +353,10 @@ static long domctl(struct vcpu *v)
             return -XEN_EINVAL;
         const struct vcpu *vcpu = &d->vcpus[info->vcpu];
         int state = vcpu->state;
-        uint64_t ran = vcpu->stats.time_run + (state == VCPU_RUNNING ? time_now() - vcpu->scheduled_at : 0);
         info->online = state != VCPU_OFFLINE;
         info->blocked = state == VCPU_BLOCKED;
         info->running = state == VCPU_RUNNING;
-        info->cpu_time = ticks_to_ns(ran);
+        info->cpu_time = ticks_to_ns(vcpu_time_run(vcpu, time_now()));
         info->cpu = (uint32_t)vcpu->processor;
         return copy_to_guest(buffer, &op, sizeof op);
     }
@@ -380,14 +390,10 @@ static long domctl(struct vcpu *v)
 static long sysctl(struct vcpu *v)
 {
     struct xen_sysctl op;
-    if (!is_dom0(v))
-        return -XEN_EPERM;
     uint32_t buffer = arg(v, 0);
-    long error = copy_from_guest(&op, buffer, sizeof op);
+    long error = toolstack_op(v, &op, sizeof op, &op.interface_version, XEN_SYSCTL_INTERFACE_VERSION);
     if (error)
         return error;
-    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
-        return -XEN_EACCES;
     switch (op.cmd) {
     case XEN_SYSCTL_physinfo: {
         struct xen_sysctl_physinfo *info = &op.u.physinfo;

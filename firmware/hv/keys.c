@@ -56,9 +56,7 @@ static uint32_t total(const uint32_t *counts, int slots)
 static void dump_vcpu(const struct vcpu *v)
 {
     const struct vcpu_stats *s = &v->stats;
-    uint64_t run = s->time_run;
-    if (v->state == VCPU_RUNNING)
-        run += time_now() - v->scheduled_at;
+    uint64_t run = vcpu_time_run(v, time_now());
     hv_printk("    vCPU %d: %s on pCPU %d, time run %u ms, in the hypervisor %u ms, credit %d%s\n", v->id,
               vcpu_state_names[v->state], v->processor, (unsigned)ticks_to_ms(run), (unsigned)ticks_to_ms(s->time_hv),
               (int)v->credit, v->parked ? " (parked at its cap)" : "");

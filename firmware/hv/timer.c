@@ -119,3 +119,9 @@ uint32_t ticks_to_ms(uint64_t ticks)
 {
     return (uint32_t)(ticks * 1000 / host.timebase_hz);
 }
+
+uint64_t ticks_to_ns(uint64_t ticks)
+{
+    uint64_t hz = host.timebase_hz;
+    return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
+}

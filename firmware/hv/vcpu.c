@@ -197,6 +197,12 @@ void vcpu_set_external(struct vcpu *v, int level)
  * v (current here) executed WFI: it leaves its pCPU until an interrupt it
  * enabled is pending, unless one already is.
  */
+/* Timebase ticks v has run, up to `now` if it runs now (read without sched_lock: a statistic). */
+uint64_t vcpu_time_run(const struct vcpu *v, uint64_t now)
+{
+    return v->stats.time_run + (v->state == VCPU_RUNNING ? now - v->scheduled_at : 0);
+}
+
 void vcpu_block(struct vcpu *v)
 {
     struct pcpu *p = this_pcpu();
