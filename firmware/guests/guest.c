@@ -3,11 +3,13 @@
  */
 #include <stdarg.h>
 #include "guest.h"
+#include "hypercall.h"
 #include "fdt.h"
 #include "format.h"
 #include "string.h"
 
 struct trap_record traps;
+void (*software_interrupt_handler)(void);
 const void *guest_dtb;
 uint32_t guest_ram_base, guest_ram_size;
 static struct fdt fdt;
@@ -79,6 +81,47 @@ void guest_set_timer(uint64_t when)
     sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (uint32_t)when, (uint32_t)(when >> 32), 0);
 }
 
+long hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    return sbi_call(HYPERCALL_EID, number, a0, a1, a2).error;
+}
+
+/* Sleeps `ms` in SCHEDOP_block, woken by its SBI timer. */
+void sleep_ms(uint32_t ms)
+{
+    uint64_t until = time_now() + (uint64_t)ms * 10000;     /* the 10 MHz timebase */
+    csr_set(sie, MIP_STIP);
+    while (time_now() < until) {
+        guest_set_timer(until);
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    }
+    guest_set_timer(~0ull);
+}
+
+const char *check_prefix = "check";
+static int checks_passed;
+int checks_failed;
+
+void check(int ok, const char *what, long got, const char *expected)
+{
+    print("%s: %s: %s -> %ld%s%s\n", check_prefix, ok ? "ok" : "FAIL", what, got, expected[0] ? ", " : "", expected);
+    if (ok)
+        checks_passed++;
+    else
+        checks_failed++;
+}
+
+/* Checks that `what` returned exactly `expected` (named `name`). */
+void expect(long got, long expected, const char *what, const char *name)
+{
+    check(got == expected, what, got, name);
+}
+
+void checks_done(void)
+{
+    print("%s: done: %d passed, %d failed\n", check_prefix, checks_passed, checks_failed);
+}
+
 void guest_power_off(int failed)
 {
     sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_SHUTDOWN,
@@ -94,7 +137,8 @@ static uint32_t instruction_length(uint32_t pc)
 
 /*
  * Every trap: interrupts are counted and quietened (a timer interrupt by
- * turning the timer off); an exception is recorded and the instruction
+ * turning the timer off, a software interrupt by clearing it, then the
+ * program's handler for it, if it has one); an exception is recorded and the instruction
  * skipped, so that a program can look at what it caused.
  */
 void guest_trap(struct guest_frame *frame)
@@ -107,6 +151,8 @@ void guest_trap(struct guest_frame *frame)
         } else {
             traps.software_interrupts++;
             csr_clear(sip, MIP_SSIP);
+            if (software_interrupt_handler)
+                software_interrupt_handler();
         }
         return;
     }

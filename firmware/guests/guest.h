@@ -27,6 +27,7 @@ struct trap_record {
     volatile uint32_t timer_interrupts, software_interrupts;
 };
 extern struct trap_record traps;
+extern void (*software_interrupt_handler)(void);   /* a program's, called with SSIP cleared */
 
 void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *bootargs(void);
@@ -38,6 +39,21 @@ void secondary_entry(void);
 extern char _image_start[], _end[];
 extern const void *guest_dtb;
 extern uint32_t guest_ram_base, guest_ram_size;
+
+/* Hypercalls (firmware/include/hypercall.h): the result in a0. */
+long hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2);
+void sleep_ms(uint32_t ms);
+
+/*
+ * Checks, one line each: "<prefix>: ok: <what> -> <got>, <expected>" or
+ * "<prefix>: FAIL: ...", then checks_done's "<prefix>: done: P passed,
+ * F failed".
+ */
+extern const char *check_prefix;
+void check(int ok, const char *what, long got, const char *expected);
+void expect(long got, long expected, const char *what, const char *name);
+void checks_done(void);
+extern int checks_failed;
 
 /* Each program defines these. */
 void guest_program(uint32_t hartid);

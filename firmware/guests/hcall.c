@@ -21,27 +21,6 @@
 #define OUTSIDE        0x90000000u     /* guest-physical, outside any domain's RAM */
 #define WRAPPING       0xfffffff8u
 
-static int passed, failed;
-
-static void check(int ok, const char *what, long got, const char *expected)
-{
-    print("hcall: %s: %s -> %ld%s%s\n", ok ? "ok" : "FAIL", what, got, expected[0] ? ", " : "", expected);
-    if (ok)
-        passed++;
-    else
-        failed++;
-}
-
-static long hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
-{
-    return sbi_call(HYPERCALL_EID, number, a0, a1, a2).error;
-}
-
-/* Checks that `what` returned exactly `expected` (named `name`). */
-static void expect(long got, long expected, const char *what, const char *name)
-{
-    check(got == expected, what, got, name);
-}
 
 static char text[CONSOLEIO_MAX];
 static struct xen_feature_info features;
@@ -261,18 +240,6 @@ static void toolstack(void)
           "running, HVM, 1 vCPU");
 }
 
-/* Sleeps `ms` in SCHEDOP_block, woken by its timer. */
-static void sleep_ms(uint32_t ms)
-{
-    uint64_t until = time_now() + (uint64_t)ms * 10000;
-    csr_set(sie, MIP_STIP);
-    while (time_now() < until) {
-        guest_set_timer(until);
-        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
-    }
-    guest_set_timer(~0ull);
-}
-
 /* Waits for `key` typed on its console (console_io read, every 10 ms). */
 static void wait_for_key(char key)
 {
@@ -417,13 +384,14 @@ void guest_program(uint32_t hartid)
         print("hcall: no hypervisor here (no extension 0x%08x)\n", (unsigned)HYPERCALL_EID);
         return;
     }
+    check_prefix = "hcall";
     print("hcall: starting\n");
     versions();
     console();
     scheduling();
     parameters();
     privileges();
-    print("hcall: done: %d passed, %d failed\n", passed, failed);
+    checks_done();
     if (bootargs_has("shutdown")) {
         shutdown.reason = SHUTDOWN_poweroff;
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint32_t)(uintptr_t)&shutdown, 0);

@@ -34,7 +34,7 @@
 static const char *attack = "?";
 static int passed, failed;
 
-static void check(int ok, const char *what, const char *detail)
+static void report(int ok, const char *what, const char *detail)
 {
     print("hostile(%s): %s: %s%s%s\n", attack, ok ? "ok" : "FAIL", what, detail[0] ? " -> " : "", detail);
     if (ok)
@@ -72,7 +72,7 @@ static void expect_trap(uint32_t count, uint32_t at, const char *insn)
     else
         snprintf(detail, sizeof detail, "%u traps, the last cause %u at 0x%08x (it was at 0x%08x)",
                  (unsigned)count, (unsigned)traps.cause, (unsigned)traps.epc, (unsigned)at);
-    check(ok, insn, detail);
+    report(ok, insn, detail);
 }
 
 static void attack_traps(void)
@@ -101,7 +101,7 @@ static void expect_error(struct sbiret r, long error, const char *what)
     char detail[48];
     long shown = -r.error;
     snprintf(detail, sizeof detail, "%s", shown >= 0 && shown <= 6 ? names[shown] : "another error");
-    check(r.error == error, what, detail);
+    report(r.error == error, what, detail);
 }
 
 static volatile uint32_t second_vcpu_ran;
@@ -120,7 +120,7 @@ static void sbi_bad_calls(void)
     expect_error(sbi_call(0x08000000, 0, 0, 0, 0), SBI_ERR_NOT_SUPPORTED, "experimental extension 0x08000000");
     expect_error(sbi_call(SBI_EXT_BASE, 99, 0, 0, 0), SBI_ERR_NOT_SUPPORTED, "BASE function 99");
     expect_error(sbi_call(SBI_EXT_TIME, 1, 0, 0, 0), SBI_ERR_NOT_SUPPORTED, "TIME function 1");
-    check(sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, 0x12345678, 0, 0).value == 0,
+    report(sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, 0x12345678, 0, 0).value == 0,
           "probe of an unknown extension", "0");
     expect_error(sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x4, 0, 0), SBI_ERR_INVALID_PARAM,
                  "IPI to vCPU 2 of a 2-vCPU domain");
@@ -163,11 +163,11 @@ static void sbi_good_calls(void)
     csr_set(sstatus, SSTATUS_SIE);
     for (int i = 0; i < 100000 && traps.software_interrupts == 0; i++)
         ;
-    check(traps.software_interrupts == 1, "the IPI arrives", "one software interrupt");
+    report(traps.software_interrupts == 1, "the IPI arrives", "one software interrupt");
     guest_set_timer(0);
     for (int i = 0; i < 100000 && traps.timer_interrupts == 0; i++)
         ;
-    check(traps.timer_interrupts == 1, "set_timer in the past", "a timer interrupt at once");
+    report(traps.timer_interrupts == 1, "set_timer in the past", "a timer interrupt at once");
     csr_clear(sstatus, SSTATUS_SIE);
     expect_error(sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, 1, (uint32_t)(uintptr_t)secondary_entry, 0),
                  SBI_SUCCESS, "HSM start of vCPU 1");
@@ -176,7 +176,7 @@ static void sbi_good_calls(void)
     long status = -1;
     for (int i = 0; i < 10000000 && status != SBI_HSM_STOPPED; i++)
         status = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0, 0).value;
-    check(second_vcpu_ran && status == SBI_HSM_STOPPED, "vCPU 1 ran, then stopped itself", "stopped");
+    report(second_vcpu_ran && status == SBI_HSM_STOPPED, "vCPU 1 ran, then stopped itself", "stopped");
 }
 
 /* ---- timers: a flood of set_timer, then one that must fire ---- */
@@ -186,13 +186,13 @@ static void attack_timers(void)
     uint64_t start = time_now();
     for (int i = 0; i < TIMER_FLOOD; i++)
         guest_set_timer(start + 100000000ull + (uint32_t)i);
-    check(1, "a million set_timer calls", "all returned");
+    report(1, "a million set_timer calls", "all returned");
     csr_set(sie, MIP_STIP);
     csr_set(sstatus, SSTATUS_SIE);
     guest_set_timer(time_now() + 10000);
     while (traps.timer_interrupts == 0)
         wfi();
-    check(traps.timer_interrupts == 1, "the last timer fires", "one timer interrupt");
+    report(traps.timer_interrupts == 1, "the last timer fires", "one timer interrupt");
 }
 
 /* ---- canary: its own memory, checked on demand ---- */
@@ -219,12 +219,12 @@ static void canary_check(void)
     for (uint32_t a = canary_start(); a < canary_end(); a += 4) {
         if (*(volatile uint32_t *)(uintptr_t)a != PATTERN(a)) {
             snprintf(detail, sizeof detail, "broken at 0x%08x", (unsigned)a);
-            check(0, "canary", detail);
+            report(0, "canary", detail);
             return;
         }
     }
     snprintf(detail, sizeof detail, "intact, %u KiB", (unsigned)((canary_end() - canary_start()) / 1024));
-    check(1, "canary", detail);
+    report(1, "canary", detail);
 }
 
 /* Waits for console input (polling every 10 ms, asleep between), checking on each 'c'. */
@@ -284,7 +284,7 @@ static void attack_fatal(void)
     } else {
         return;
     }
-    check(0, "the domain should have been crashed", "it goes on");
+    report(0, "the domain should have been crashed", "it goes on");
 }
 
 static const char *const attacks[] = { "traps", "sbi", "timers", "irqoff", "canary", "load-outside",

@@ -40,7 +40,7 @@ static struct {
     int at_line_start;              /* UART0's last byte ended a line */
     int owner;                      /* who wrote UART0's last byte: a domain id, or OWNER_LOG */
     int focus;                      /* who gets UART0's input: a domain id, or FOCUS_HYPERVISOR */
-    int ctrl_a;                     /* Ctrl-As in a row */
+    int ctrl_a;                     /* Ctrl-As in a row, held back until the next byte */
     int irq_context;                /* the PLIC context that takes the UARTs' interrupts */
     /* what is held back of each writer on UART0 (a domain by its id, then the log) */
     char held[NDOMAIN + 1][HELD_BUFFER];
@@ -431,21 +431,38 @@ static void switch_focus(void)
     spin_unlock(&console.lock[0]);
 }
 
-/* A byte typed on UART0: three Ctrl-As in a row switch the focus; the rest goes to it. */
-static void uart0_input(uint8_t byte)
+/* A byte typed on UART0 for whoever has its input: the hypervisor's debug keys, or a domain. */
+static void uart0_deliver(uint8_t byte)
 {
-    console.ctrl_a = byte == CTRL_A ? console.ctrl_a + 1 : 0;
-    if (console.ctrl_a == SWITCH_PRESSES) {
-        console.ctrl_a = 0;
-        switch_focus();
-    } else if (console.focus == FOCUS_HYPERVISOR) {
+    if (console.focus == FOCUS_HYPERVISOR) {
         if (byte != CTRL_A)
             keys_handle((char)byte);
-    } else {
-        struct domain *d = input_domain(0);
-        if (d)
-            vuart_receive(d, byte);
+        return;
     }
+    struct domain *d = input_domain(0);
+    if (d)
+        vuart_receive(d, byte);
+    if (d && d->id == 0)
+        evtchn_send_global_virq(VIRQ_CONSOLE);  /* as Xen: domain 0's console_io read has input */
+}
+
+/*
+ * A byte typed on UART0: three Ctrl-As in a row switch the focus. As in
+ * Xen, a Ctrl-A is held back until the next byte shows it was not part
+ * of a switch, so that a switch sends the one typed at nothing.
+ */
+static void uart0_input(uint8_t byte)
+{
+    if (byte == CTRL_A) {
+        if (++console.ctrl_a == SWITCH_PRESSES) {
+            console.ctrl_a = 0;
+            switch_focus();
+        }
+        return;
+    }
+    for (; console.ctrl_a > 0; console.ctrl_a--)
+        uart0_deliver(CTRL_A);
+    uart0_deliver(byte);
 }
 
 /* Moves what UART `uart` received to its domain, as far as there is room. */
@@ -455,7 +472,8 @@ static void uart_interrupt(int uart)
     while (mmio_read8(base + UART_LSR) & UART_LSR_DR) {
         struct domain *d = input_domain(uart);
         int to_guest = uart != 0 || console.focus != FOCUS_HYPERVISOR;
-        if (to_guest && d && vuart_rx_space(d) == 0) {
+        uint32_t needed = uart == 0 ? (uint32_t)console.ctrl_a + 1 : 1;  /* with the Ctrl-As held back */
+        if (to_guest && d && vuart_rx_space(d) < needed) {
             console.throttled[uart] = 1;
             set_receive_interrupt(uart, 0);
             return;

@@ -44,12 +44,19 @@ const char *domain_state_name(const struct domain *d)
 
 /* ---- building ---- */
 
+/* Gives back everything d holds (its ports, its shared_info, its memory and tables): the slot is free. */
+static void domain_release(struct domain *d)
+{
+    evtchn_destroy(d);
+    p2m_destroy(d);
+    d->state = DOMAIN_FREE;
+}
+
 /* Why a build failed, for the log. */
 static int build_error(struct domain *d, const char *why)
 {
     hv_printk("d%d (%s): not built: %s\n", d->id, d->config.name, why);
-    p2m_destroy(d);
-    d->state = DOMAIN_FREE;
+    domain_release(d);
     return -1;
 }
 
@@ -100,6 +107,8 @@ static int build_locked(struct domain *d, int id, const struct domain_config *co
     vplic_init(d);
     for (int i = 0; i < d->nvcpus; i++)
         vcpu_init(&d->vcpus[i], d, i);
+    if (evtchn_init(d) < 0)
+        return build_error(d, "not enough free memory for its shared_info");
     d->state = DOMAIN_RUNNING;
     spin_lock(&sched_lock);
     vcpu_start(&d->vcpus[0], d->entry, 0, d->dtb_gpa);
@@ -258,7 +267,7 @@ void domain_shutdown(struct domain *d, int code)
     d->shutdown_code = code;
     for (int i = 0; i < d->nvcpus; i++) {
         struct vcpu *v = &d->vcpus[i];
-        timer_stop(&v->timer);
+        vcpu_stop_timers(v);
         if (v->state == VCPU_RUNNING)
             pcpu_raise_softirq(&pcpus[v->processor], SOFTIRQ_SCHEDULE);
         else if (v->state != VCPU_OFFLINE) {
@@ -314,9 +323,9 @@ int domain_destroy(struct domain *d)
         d->state = DOMAIN_SHUTDOWN;     /* this call frees it; another one finds it on its way out */
     spin_unlock(&sched_lock);
     if (state == DOMAIN_CRASHED) {
-        p2m_destroy(d);
-        d->state = DOMAIN_FREE;
+        domain_release(d);
         hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
+        evtchn_send_global_virq(VIRQ_DOM_EXC);
         return 0;
     }
     if (state != DOMAIN_RUNNING)
@@ -353,7 +362,7 @@ static void dom0_finished(const struct domain *d)
 void domain_vcpu_left(struct domain *d)
 {
     for (int i = 0; i < d->nvcpus; i++)
-        timer_stop(&d->vcpus[i].timer);
+        vcpu_stop_timers(&d->vcpus[i]);
     if (d->id == 0)
         dom0_finished(d);
     switch (d->shutdown_code) {
@@ -364,20 +373,18 @@ void domain_vcpu_left(struct domain *d)
     case SHUTDOWN_reboot: {
         struct domain_config config = d->config;
         hv_printk("d%d (%s) rebooted: building it again from its kernel\n", d->id, d->config.name);
-        p2m_destroy(d);
-        d->state = DOMAIN_FREE;
+        domain_release(d);
         if (domain_build(d->id, &config))
             log_domain(d);
         break;
     }
     case SHUTDOWN_destroy:
-        p2m_destroy(d);
-        d->state = DOMAIN_FREE;
+        domain_release(d);
         hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
         break;
     default:
-        p2m_destroy(d);
-        d->state = DOMAIN_FREE;
+        domain_release(d);
         hv_printk("d%d (%s) powered off: destroyed, its memory scrubbed and freed\n", d->id, d->config.name);
     }
+    evtchn_send_global_virq(VIRQ_DOM_EXC);     /* domain 0's toolstack looks at what changed */
 }

@@ -247,6 +247,27 @@ static void soc_node(struct fdt_writer *w, struct domain *d, uint32_t intc_phand
 }
 
 /*
+ * The hypervisor itself, in Xen on Arm's binding: "xen,xen" with the
+ * window where the domain maps the hypervisor's frames (shared_info, the
+ * grant table, granted pages) and the event upcall, the supervisor
+ * software interrupt of each vCPU (Arm uses a PPI).
+ */
+static void hypervisor_node(struct fdt_writer *w, struct domain *d, uint32_t intc_phandle)
+{
+    static const char compatible[] = "xen,xen-4.22\0xen,xen";
+    uint32_t upcalls[2 * MAX_VCPUS];
+    begin_node(w, "hypervisor");
+    prop(w, "compatible", compatible, sizeof compatible);
+    prop_reg64(w, GUEST_XEN_BASE, GUEST_XEN_SIZE);
+    for (int i = 0; i < d->nvcpus; i++) {
+        upcalls[2 * i] = intc_phandle + (uint32_t)i;
+        upcalls[2 * i + 1] = IRQ_S_SOFT;
+    }
+    prop_cells(w, "interrupts-extended", upcalls, 2 * d->nvcpus);
+    end_node(w);
+}
+
+/*
  * Writes domain d's device tree into `buffer` (`size` bytes). Returns its
  * size, or -1 if it does not fit.
  */
@@ -283,6 +304,7 @@ int dtb_build_guest(struct domain *d, uint8_t *buffer, uint32_t size)
 
     cpus_node(&w, d, intc_phandle);
     soc_node(&w, d, intc_phandle, plic_phandle);
+    hypervisor_node(&w, d, intc_phandle);
     end_node(&w);
     return finish(&w);
 }

@@ -190,6 +190,8 @@ int p2m_populate(struct domain *d, uint32_t memory_bytes);
 void p2m_destroy(struct domain *d);
 uint32_t p2m_lookup(const struct domain *d, uint32_t gpa);
 int guest_range_ok(const struct domain *d, uint32_t gpa, uint32_t size);
+void p2m_flush(struct domain *d);
+long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, uint32_t frame);
 int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
 int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
 int guest_zero(struct domain *d, uint32_t gpa, uint32_t size);
@@ -207,6 +209,8 @@ struct vcpu_stats {
     uint32_t sbi[SBI_SLOTS];        /* SBI calls by extension */
     uint32_t hypercalls[HYPERCALL_COUNT];   /* by Xen's number; the rest in the last */
     uint32_t mmio_uart, mmio_plic;  /* emulated device accesses */
+    uint32_t events;                /* event channel notifications to this vCPU */
+    uint32_t sends;                 /* EVTCHNOP_send calls it made */
     uint32_t wfi;                   /* WFIs that blocked */
     uint64_t time_run;              /* timebase ticks on a pCPU (guest and hypervisor) */
     uint64_t time_hv;               /* of those, in the hypervisor handling its exits */
@@ -286,6 +290,16 @@ struct vcpu {
     int parked;                     /* over its cap: not run until the next credits */
     uint64_t scheduled_at;          /* when it last got a pCPU */
     uint64_t credited_until;        /* credits are debited for time run up to here */
+    int down;                       /* VCPUOP_down: kept, not run, until VCPUOP_up; sched_lock */
+    /* event channels (evtchn.c; evtchn_lock) */
+    uint32_t vcpu_info;             /* host address of its struct vcpu_info, 0 until it has one */
+    uint16_t virq_port[NR_VIRQS];   /* the port each VIRQ is bound to on it, 0 for none */
+    evtchn_port_t poll_ports[SCHED_POLL_MAX];
+    int poll_count;
+    volatile int polling;           /* in SCHEDOP_poll */
+    volatile int poll_woken;        /* ... and one of its ports (or its timeout) came */
+    struct timer poll_timer;        /* the poll's timeout */
+    struct timer singleshot;        /* VCPUOP_set_singleshot_timer: VIRQ_TIMER when it fires */
     uint32_t exit_at;               /* when the current exit began: the time CSR's low word (exits are short) */
     struct vcpu_stats stats;
 };
@@ -295,6 +309,16 @@ enum domain_state {
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN,                /* on its way out: vCPUs leaving their pCPUs */
     DOMAIN_CRASHED,                 /* kept for inspection (on_crash = preserve) */
+};
+
+/* A port of a domain (evtchn.c): its state is an EVTCHNSTAT_*. */
+struct evtchn {
+    uint8_t state;
+    uint8_t vcpu;                   /* the vCPU it notifies */
+    uint16_t virq;                  /* virq: which */
+    domid_t remote_dom;             /* unbound: who may bind it; interdomain: the peer */
+    uint16_t pad;
+    evtchn_port_t remote_port;      /* interdomain: the peer's port */
 };
 
 /* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h, in hypercall.h), and one of ours. */
@@ -335,6 +359,9 @@ struct domain {
     uint32_t weight, cap;
     int pause_count;                /* paused by domain 0 (domctl pausedomain): its vCPUs do not run; sched_lock */
     uint64_t hvm_params[HVM_NR_PARAMS];     /* hvm_op: set by domain 0, read by the domain */
+    uint32_t shared_info;           /* host address of its shared_info frame (evtchn.c) */
+    uint32_t shared_info_gpa;       /* where it is mapped in the domain (add_to_physmap), 0 if not */
+    struct evtchn evtchn[EVTCHN_PORTS];     /* evtchn_lock */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
 };
@@ -424,6 +451,7 @@ void vcpu_inject_exception(struct vcpu *v, uint32_t cause, uint32_t tval);
 void vcpu_set_timer(struct vcpu *v, uint64_t guest_deadline);
 void vcpu_check_timer(struct vcpu *v, uint64_t now);
 void vcpu_timer_park(struct vcpu *v, int pcpu);
+void vcpu_stop_timers(struct vcpu *v);
 void vcpu_timer_unpark(struct vcpu *v);
 void vcpu_request_flush(struct vcpu *v);
 
@@ -454,8 +482,26 @@ void vsbi_handle(struct vcpu *v);
 
 /* ---- hypercall.c ---- */
 
+/* A hypercall's result meaning "a0 and pc are set already" (the caller blocked or left). */
+#define HYPERCALL_DONE  (-0x7fff)
+
 void hypercall_handle(struct vcpu *v);
 const char *hypercall_name(int number);
+long copy_from_guest(void *dst, uint32_t gva, uint32_t n);
+long copy_to_guest(uint32_t gva, const void *src, uint32_t n);
+
+/* ---- evtchn.c ---- */
+
+int evtchn_init(struct domain *d);
+void evtchn_destroy(struct domain *d);
+long evtchn_op(struct vcpu *v, uint32_t cmd, uint32_t buffer);
+void evtchn_send_virq(struct vcpu *v, uint32_t virq);
+void evtchn_send_global_virq(uint32_t virq);
+long evtchn_poll(struct vcpu *v, const evtchn_port_t *ports, uint32_t count, uint64_t timeout_ns);
+void evtchn_poll_timeout(void *data);
+void evtchn_poll_end(struct vcpu *v);
+long evtchn_register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gfn, uint32_t offset);
+void evtchn_dump(void);
 
 /* ---- mmio.c ---- */
 
@@ -504,6 +550,7 @@ void timer_reprogram(struct pcpu *p);
 uint64_t ms_to_ticks(uint32_t ms);
 uint32_t ticks_to_ms(uint64_t ticks);
 uint64_t ticks_to_ns(uint64_t ticks);
+uint64_t ns_to_ticks(uint64_t ns);
 
 /* ---- domain.c ---- */
 

@@ -8,8 +8,10 @@
  * caller and nothing else. Dom0's calls (domctl, sysctl) are -EPERM to a
  * DomU. Each vCPU counts its hypercalls by number (the 'q' key).
  *
- * Here so far: xen_version, console_io, sched_op (yield, block, shutdown),
- * vcpu_op (is_up), hvm_op (set and get param), and for Dom0 sched_op
+ * Here so far: xen_version, console_io, sched_op (yield, block, shutdown,
+ * poll), vcpu_op (up, down, is_up, singleshot timers, register_vcpu_info),
+ * memory_op (reservations, add_to_physmap of shared_info),
+ * event_channel_op (evtchn.c), hvm_op (set and get param), and for Dom0 sched_op
  * remote_shutdown, domctl
  * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
  * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
@@ -30,7 +32,6 @@
 
 /* A hypercall's handler: its result, or a negative errno; HYPERCALL_DONE if it set a0 and pc itself. */
 typedef long (*hypercall_fn)(struct vcpu *v);
-#define HYPERCALL_DONE  (-0x7fff)
 
 static uint32_t arg(const struct vcpu *v, int n)
 {
@@ -45,7 +46,7 @@ static int is_dom0(const struct vcpu *v)
 /* ---- the guest's memory, through its own translation ---- */
 
 /* Copies n bytes from the guest's virtual address gva. 0, or -EFAULT (dst partly written). */
-static long copy_from_guest(void *dst, uint32_t gva, uint32_t n)
+long copy_from_guest(void *dst, uint32_t gva, uint32_t n)
 {
     uint8_t *to = dst;
     if (gva + n < gva)
@@ -60,7 +61,7 @@ static long copy_from_guest(void *dst, uint32_t gva, uint32_t n)
 }
 
 /* Copies n bytes to the guest's virtual address gva. 0, or -EFAULT (the guest's buffer partly written). */
-static long copy_to_guest(uint32_t gva, const void *src, uint32_t n)
+long copy_to_guest(uint32_t gva, const void *src, uint32_t n)
 {
     const uint8_t *from = src;
     if (gva + n < gva)
@@ -224,25 +225,144 @@ static long sched_op(struct vcpu *v)
         domain_shutdown(&domains[remote.domain_id], (int)remote.reason);
         return 0;
     }
+    case SCHEDOP_poll: {
+        struct sched_poll poll;
+        evtchn_port_t ports[SCHED_POLL_MAX];
+        long error = copy_from_guest(&poll, buffer, sizeof poll);
+        if (error)
+            return error;
+        if (poll.nr_ports == 0 || poll.nr_ports > SCHED_POLL_MAX)
+            return -XEN_EINVAL;
+        if (poll.ports.p >> 32)
+            return -XEN_EFAULT;
+        error = copy_from_guest(ports, (uint32_t)poll.ports.p, poll.nr_ports * sizeof ports[0]);
+        return error ? error : evtchn_poll(v, ports, poll.nr_ports, poll.timeout);
+    }
     default:
-        return -XEN_ENOSYS;         /* poll comes with event channels */
+        return -XEN_ENOSYS;
     }
 }
 
 /* ---- vcpu_op(cmd, vcpuid, arg) ---- */
 
+/* VCPUOP_down and VCPUOP_up of vCPU `target` of the caller's domain. */
+static long vcpu_set_down(struct vcpu *target, int down)
+{
+    long result = 0;
+    spin_lock(&sched_lock);
+    if (!down && target->state == VCPU_OFFLINE && !target->down)
+        result = -XEN_EINVAL;       /* never started: SBI HSM hart_start starts it */
+    else if (target->down != down) {
+        target->down = down;
+        if (target->state == VCPU_RUNNING || target->state == VCPU_RUNNABLE)
+            pcpu_raise_softirq(&pcpus[target->processor], SOFTIRQ_SCHEDULE);
+    }
+    spin_unlock(&sched_lock);
+    return result;
+}
+
+/* VCPUOP_set_singleshot_timer of the caller's own vCPU: VIRQ_TIMER at a system time (ns). */
+static long singleshot_timer(struct vcpu *v, uint32_t buffer)
+{
+    struct vcpu_set_singleshot_timer timer;
+    long error = copy_from_guest(&timer, buffer, sizeof timer);
+    if (error)
+        return error;
+    if (timer.flags & ~VCPU_SSHOTTMR_future)
+        return -XEN_EINVAL;
+    uint64_t deadline = ns_to_ticks(timer.timeout_abs_ns) - v->domain->time_offset;    /* host time */
+    if ((timer.flags & VCPU_SSHOTTMR_future) && (int64_t)(deadline - time_now()) < 0)
+        return -XEN_ETIME;
+    timer_set(&v->singleshot, this_pcpu()->id, deadline);
+    return 0;
+}
+
 static long vcpu_op(struct vcpu *v)
 {
-    uint32_t cmd = arg(v, 0), vcpuid = arg(v, 1);
+    uint32_t cmd = arg(v, 0), vcpuid = arg(v, 1), buffer = arg(v, 2);
     struct domain *d = v->domain;
     if (vcpuid >= (uint32_t)d->nvcpus)
         return -XEN_ENOENT;
+    struct vcpu *target = &d->vcpus[vcpuid];
     switch (cmd) {
     case VCPUOP_is_up:
-        return d->vcpus[vcpuid].state != VCPU_OFFLINE;
-    default:
-        return -XEN_ENOSYS;         /* an HVM guest starts and stops its vCPUs with SBI HSM */
+        return target->state != VCPU_OFFLINE && !target->down;
+    case VCPUOP_up:
+    case VCPUOP_down:
+        return vcpu_set_down(target, cmd == VCPUOP_down);
+    case VCPUOP_set_singleshot_timer:
+        return target == v ? singleshot_timer(v, buffer) : -XEN_EINVAL;
+    case VCPUOP_stop_singleshot_timer:
+        if (target != v)
+            return -XEN_EINVAL;
+        timer_stop(&v->singleshot);
+        return 0;
+    case VCPUOP_register_vcpu_info: {
+        struct vcpu_register_vcpu_info info;
+        long error = copy_from_guest(&info, buffer, sizeof info);
+        return error ? error : evtchn_register_vcpu_info(v, target, info.mfn, info.offset);
     }
+    default:
+        return -XEN_ENOSYS;         /* VCPUOP_initialise: an HVM guest starts its vCPUs with SBI HSM */
+    }
+}
+
+/* ---- memory_op(cmd, arg) ---- */
+
+/* XENMAPSPACE_shared_info: d's shared_info frame at guest frame gpfn of the hypervisor's window. */
+static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
+{
+    uint32_t id = map->domid == DOMID_SELF ? (uint32_t)v->domain->id : map->domid;
+    if (id != (uint32_t)v->domain->id && !is_dom0(v))
+        return -XEN_EPERM;
+    if (id >= NDOMAIN || domains[id].state != DOMAIN_RUNNING)
+        return -XEN_ESRCH;
+    struct domain *d = &domains[id];
+    uint32_t gpa = map->gpfn << FRAME_SHIFT;
+    if (map->gpfn >= 1u << 20 || gpa < GUEST_XEN_BASE || gpa - GUEST_XEN_BASE >= GUEST_XEN_SIZE)
+        return -XEN_EINVAL;         /* only in the window the "xen,xen" node gives */
+    switch (map->space) {
+    case XENMAPSPACE_shared_info:
+        if (map->idx != 0)
+            return -XEN_EINVAL;
+        return p2m_map_hypervisor_frame(d, &d->shared_info_gpa, gpa, d->shared_info) < 0 ? -XEN_ENOMEM : 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+static long memory_op(struct vcpu *v)
+{
+    uint32_t cmd = arg(v, 0), buffer = arg(v, 1);
+    switch (cmd) {
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation: {
+        domid_t id;
+        long error = copy_from_guest(&id, buffer, sizeof id);
+        if (error)
+            return error;
+        uint32_t which = id == DOMID_SELF ? (uint32_t)v->domain->id : id;
+        if (which != (uint32_t)v->domain->id && !is_dom0(v))
+            return -XEN_EPERM;
+        if (which >= NDOMAIN || domains[which].state == DOMAIN_FREE)
+            return -XEN_ESRCH;
+        return (long)(domains[which].memory_bytes / XEN_PAGE_SIZE);
+    }
+    case XENMEM_add_to_physmap: {
+        struct xen_add_to_physmap map;
+        long error = copy_from_guest(&map, buffer, sizeof map);
+        return error ? error : add_to_physmap(v, &map);
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* ---- event_channel_op(cmd, arg): evtchn.c ---- */
+
+static long event_channel_op(struct vcpu *v)
+{
+    return evtchn_op(v, arg(v, 0), arg(v, 1));
 }
 
 /* ---- hvm_op(cmd, struct xen_hvm_param *) ---- */
@@ -466,10 +586,12 @@ static long sysctl(struct vcpu *v)
 }
 
 static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
+    [__HYPERVISOR_memory_op] = memory_op,
     [__HYPERVISOR_xen_version] = xen_version,
     [__HYPERVISOR_console_io] = console_io,
     [__HYPERVISOR_sched_op] = sched_op,
     [__HYPERVISOR_vcpu_op] = vcpu_op,
+    [__HYPERVISOR_event_channel_op] = event_channel_op,
     [__HYPERVISOR_hvm_op] = hvm_op,
     [__HYPERVISOR_sysctl] = sysctl,
     [__HYPERVISOR_domctl] = domctl,

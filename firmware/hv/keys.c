@@ -23,6 +23,7 @@ static void help(void)
     hv_printk("  key 'h' => this list\n");
     hv_printk("  key 'q' => domains and vCPUs: state, memory, exits by cause, SBI calls, hypercalls, time\n");
     hv_printk("  key 'r' => the scheduler's run queues, per pCPU\n");
+    hv_printk("  key 'e' => event channels: each domain's open ports\n");
     hv_printk("  Ctrl-A three times => input back to domain 0\n");
 }
 
@@ -57,11 +58,12 @@ static void dump_vcpu(const struct vcpu *v)
 {
     const struct vcpu_stats *s = &v->stats;
     uint64_t run = vcpu_time_run(v, time_now());
-    hv_printk("    vCPU %d: %s on pCPU %d, time run %u ms, in the hypervisor %u ms, credit %d%s\n", v->id,
-              vcpu_state_names[v->state], v->processor, (unsigned)ticks_to_ms(run), (unsigned)ticks_to_ms(s->time_hv),
+    hv_printk("    vCPU %d: %s%s on pCPU %d, time run %u ms, in the hypervisor %u ms, credit %d%s\n", v->id,
+              vcpu_state_names[v->state], v->down ? " (down)" : "", v->processor, (unsigned)ticks_to_ms(run), (unsigned)ticks_to_ms(s->time_hv),
               (int)v->credit, v->parked ? " (parked at its cap)" : "");
-    hv_printk("      exits %u; WFI blocks %u; vUART accesses %u, vPLIC accesses %u\n",
-              (unsigned)total(s->exits, EXIT_SLOTS), (unsigned)s->wfi, (unsigned)s->mmio_uart, (unsigned)s->mmio_plic);
+    hv_printk("      exits %u; WFI blocks %u; vUART accesses %u, vPLIC accesses %u; events sent %u, received %u\n",
+              (unsigned)total(s->exits, EXIT_SLOTS), (unsigned)s->wfi, (unsigned)s->mmio_uart, (unsigned)s->mmio_plic,
+              (unsigned)s->sends, (unsigned)s->events);
     counts_line("exits by cause", s->exits, EXIT_SLOTS, exit_cause_name);
     counts_line("SBI calls", s->sbi, SBI_SLOTS, sbi_slot_name);
     counts_line("hypercalls", s->hypercalls, HYPERCALL_COUNT, hypercall_name);
@@ -92,6 +94,7 @@ void keys_handle(char key)
     case 'h': help(); break;
     case 'q': dump_domains(); break;
     case 'r': sched_dump(); break;
+    case 'e': evtchn_dump(); break;
     case '\r': case '\n': break;
     default: hv_printk("key '%c' does nothing; 'h' lists the debug keys\n", key >= ' ' && key < 127 ? key : '?');
     }

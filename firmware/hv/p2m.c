@@ -10,6 +10,12 @@
  * else a second-level table of single frames. Every leaf is U (the
  * G-stage treats all guest accesses as user accesses), RWX, with A and D
  * set so the hardware never has to write them.
+ *
+ * The hypervisor's window (GUEST_XEN_BASE) holds single frames that are
+ * not the domain's RAM: its shared_info, its grant table, pages other
+ * domains granted it. Their leaves carry PTE_BORROWED (a bit the G-stage
+ * leaves to software), so that p2m_destroy frees none of them: each
+ * belongs to whoever lent it. d->lock guards changes to d's table.
  */
 #include "hv.h"
 #include "string.h"
@@ -20,6 +26,7 @@
 #define PTE_LEAF_RWX   (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
 #define HGATP_MODE_SV32X4 0x80000000u
 #define HGATP_VMID_SHIFT  22
+#define PTE_BORROWED      0x100u      /* RSW bit 8: a frame mapped here, not owned through this mapping */
 
 static uint32_t make_pte(uint32_t address, uint32_t flags)
 {
@@ -98,13 +105,66 @@ void p2m_destroy(struct domain *d)
         }
         uint32_t *entries = (uint32_t *)(uintptr_t)pte_address(pte);
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
-            if (entries[j] & PTE_V)
+            if ((entries[j] & (PTE_V | PTE_BORROWED)) == PTE_V)
                 mm_free(pte_address(entries[j]), 1);
         mm_free(pte_address(pte), 1);
     }
     mm_free((uint32_t)(uintptr_t)d->gstage_root, ROOT_FRAMES);
     d->gstage_root = 0;
     d->hgatp = 0;
+}
+
+/* The leaf for window address gpa, its second-level table made if need be; 0 without memory. d->lock held. */
+static uint32_t *window_leaf(struct domain *d, uint32_t gpa)
+{
+    uint32_t *root = &d->gstage_root[gpa >> 22];
+    if (!(*root & PTE_V)) {
+        uint32_t table = mm_alloc(OWNER_HEAP, 1, FRAME_SIZE);
+        if (table == 0)
+            return 0;
+        memset((void *)(uintptr_t)table, 0, FRAME_SIZE);
+        *root = make_pte(table, PTE_V);
+    }
+    return (uint32_t *)(uintptr_t)pte_address(*root) + ((gpa >> FRAME_SHIFT) & (TABLE_ENTRIES - 1));
+}
+
+/*
+ * No vCPU of d uses a translation older than this call once it returns:
+ * the next load of any vCPU flushes the VMID (the epoch), and one loaded
+ * or running now flushes before it enters the guest again (waited for).
+ */
+void p2m_flush(struct domain *d)
+{
+    __atomic_add_fetch(&d->vmid_epoch, 1, __ATOMIC_SEQ_CST);
+    hfence_gvma_vmid(d->vmid);
+    for (int i = 0; i < d->nvcpus; i++)
+        vcpu_request_flush(&d->vcpus[i]);
+}
+
+/*
+ * Maps the frame at host address `frame` at window address gpa of d, in
+ * place of what *slot says it was at before (moving it), and records gpa
+ * there. 0, -XEN_EBUSY if gpa holds another frame, -XEN_ENOMEM.
+ */
+long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, uint32_t frame)
+{
+    long error = 0;
+    spin_lock(&d->lock);
+    uint32_t *leaf = window_leaf(d, gpa);
+    if (leaf == 0)
+        error = -XEN_ENOMEM;
+    else if ((*leaf & PTE_V) && pte_address(*leaf) != frame)
+        error = -XEN_EBUSY;
+    else {
+        if (*slot && *slot != gpa)
+            *window_leaf(d, *slot) = 0;
+        *leaf = make_pte(frame, PTE_LEAF_RWX | PTE_BORROWED);
+        *slot = gpa;
+    }
+    spin_unlock(&d->lock);
+    if (error == 0)
+        p2m_flush(d);
+    return error;
 }
 
 /*

@@ -65,14 +65,14 @@ static void runq_remove(struct vcpu *v)
     pcpus[v->processor].runq_length--;
 }
 
-/* The first vCPU of p's queue that may run (not parked, its domain not paused), or 0. */
+/* The first vCPU of p's queue that may run (not parked, not down, its domain not paused), or 0. */
 static struct vcpu *runq_first(struct pcpu *p, int better_than)
 {
     for (struct list *at = p->runq.next; at != &p->runq; at = at->next) {
         struct vcpu *v = runq_entry(at);
         if (v->priority >= better_than)
             return 0;
-        if (!v->parked && !v->domain->pause_count)
+        if (!v->parked && !v->down && !v->domain->pause_count)
             return v;
     }
     return 0;
@@ -359,7 +359,7 @@ void sched_deschedule(struct pcpu *p, int how)
 /* May p's current vCPU go on running? */
 static int may_continue(const struct vcpu *v)
 {
-    return v && v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING && !v->parked &&
+    return v && v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING && !v->parked && !v->down &&
            !v->domain->pause_count;
 }
 

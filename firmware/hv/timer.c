@@ -125,3 +125,9 @@ uint64_t ticks_to_ns(uint64_t ticks)
     uint64_t hz = host.timebase_hz;
     return ticks / hz * 1000000000ull + ticks % hz * 1000000000ull / hz;
 }
+
+uint64_t ns_to_ticks(uint64_t ns)
+{
+    uint64_t hz = host.timebase_hz;
+    return ns / 1000000000ull * hz + ns % 1000000000ull * hz / 1000000000ull;
+}

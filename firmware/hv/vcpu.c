@@ -2,8 +2,8 @@
  * vcpu.c: a vCPU's life on a pCPU: loading its VS-level CSRs into the hart
  * and saving them back, entering the guest, the virtual interrupts others
  * raise for it (kept in memory until the next entry writes hvip), blocking
- * in WFI and waking, the guest's SBI timer, and injecting a trap into the
- * guest as a bare hart would take it.
+ * in WFI and waking, the guest's SBI timer and its VCPUOP singleshot
+ * timer, and injecting a trap into the guest as a bare hart would take it.
  *
  * A vCPU's VS CSRs live in the hart from vcpu_load until vcpu_unload, and
  * in struct vcpu otherwise. A pCPU unloads a vCPU before anyone else can
@@ -16,6 +16,7 @@
 #define SSTATUS_SPP_VS SSTATUS_SPP     /* at an exit, sstatus.SPP: the guest was in VS-mode */
 
 static void vcpu_timer_fired(void *data);
+static void vcpu_singleshot_fired(void *data);
 
 void vcpu_init(struct vcpu *v, struct domain *d, int id)
 {
@@ -26,6 +27,8 @@ void vcpu_init(struct vcpu *v, struct domain *d, int id)
     v->processor = (d->id + id) % host.npcpus;
     v->timer_deadline = NO_DEADLINE;
     timer_init(&v->timer, vcpu_timer_fired, v);
+    timer_init(&v->singleshot, vcpu_singleshot_fired, v);
+    timer_init(&v->poll_timer, evtchn_poll_timeout, v);
     sched_init_vcpu(v);
 }
 
@@ -46,6 +49,7 @@ void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1)
     v->irq_raise = 0;
     v->timer_deadline = NO_DEADLINE;
     v->suspended = 0;
+    v->down = 0;
     v->flush_requested = v->flush_done;
     sched_wake(v);
 }
@@ -108,6 +112,7 @@ static void vcpu_flush_requested(struct vcpu *v)
     if (requested == v->flush_done)
         return;
     fence_i();
+    hfence_gvma_vmid(v->domain->vmid);  /* p2m_flush: a G-stage mapping may have gone */
     hfence_vvma_all();
     __atomic_store_n(&v->flush_done, requested, __ATOMIC_RELEASE);
 }
@@ -125,6 +130,8 @@ void vcpu_enter(struct pcpu *p, struct vcpu *v)
         vcpu_load(p, v);
         p->loaded_external = -1;
     }
+    if (v->polling)
+        evtchn_poll_end(v);
     uint32_t raised = v->irq_raise ? __atomic_exchange_n(&v->irq_raise, 0, __ATOMIC_ACQ_REL) : 0;
     int external = (int)__atomic_load_n(&v->irq_external, __ATOMIC_ACQUIRE);
     if (raised || external != p->loaded_external) {
@@ -151,12 +158,13 @@ void vcpu_enter(struct pcpu *p, struct vcpu *v)
 /*
  * Would an interrupt wake v from WFI? Pending means raised (hvip, or asked
  * for since), enabled means in the guest's sie; as on a bare hart, the
- * global enable (sstatus.SIE) does not matter to WFI.
+ * global enable (sstatus.SIE) does not matter to WFI. A vCPU in
+ * SCHEDOP_poll also wakes when a port it polls comes (or its timeout).
  */
 int vcpu_wake_condition(const struct vcpu *v)
 {
     uint32_t pending = v->hvip | v->irq_raise | (v->irq_external ? HVIP_VSEIP : 0);
-    return ((pending & HVIP_ALL) >> 1 & v->vsie) != 0;
+    return ((pending & HVIP_ALL) >> 1 & v->vsie) != 0 || v->poll_woken;
 }
 
 /*
@@ -268,6 +276,21 @@ void vcpu_timer_park(struct vcpu *v, int pcpu)
 {
     if (v->timer_deadline != NO_DEADLINE)
         timer_set(&v->timer, pcpu, v->timer_deadline);
+}
+
+/* VCPUOP_set_singleshot_timer's deadline passed: VIRQ_TIMER, if the domain bound it. */
+static void vcpu_singleshot_fired(void *data)
+{
+    evtchn_send_virq(data, VIRQ_TIMER);
+}
+
+/* v's domain stops: none of its timers fires again (the SBI one, the singleshot, a poll's). */
+void vcpu_stop_timers(struct vcpu *v)
+{
+    v->timer_deadline = NO_DEADLINE;
+    timer_stop(&v->timer);
+    timer_stop(&v->singleshot);
+    timer_stop(&v->poll_timer);
 }
 
 /* v is current again: the pCPU watches its deadline itself. */

@@ -55,8 +55,11 @@
 #define XEN_EACCES                  13
 #define XEN_EFAULT                  14
 #define XEN_EBUSY                   16
+#define XEN_ENOMEM                  12
 #define XEN_EINVAL                  22
+#define XEN_ENOSPC                  28
 #define XEN_ENOSYS                  38
+#define XEN_ETIME                   62
 
 typedef uint32_t xen_ulong_t;
 typedef uint16_t domid_t;
@@ -68,6 +71,7 @@ typedef struct {
 } xen_guest_handle_64_t;
 
 #define DOMID_SELF                  0x7ff0u
+#define DOMID_INVALID               0x7ff4u
 
 /* ---- xen_version(cmd, arg) (public/version.h) ---- */
 
@@ -108,7 +112,7 @@ struct xen_feature_info {
 #define SCHEDOP_yield               0   /* arg unused */
 #define SCHEDOP_block               1   /* waits for an interrupt (an event), as WFI; arg unused */
 #define SCHEDOP_shutdown            2   /* arg: struct sched_shutdown */
-#define SCHEDOP_poll                3   /* arg: struct sched_poll (with event channels) */
+#define SCHEDOP_poll                3   /* arg: struct sched_poll: waits for one of a few ports */
 #define SCHEDOP_remote_shutdown     4   /* Dom0's alone; arg: struct sched_remote_shutdown */
 
 struct sched_shutdown {
@@ -119,6 +123,19 @@ struct sched_remote_shutdown {
     domid_t domain_id;              /* another domain */
     uint32_t reason;                /* SHUTDOWN_*, as for SCHEDOP_shutdown */
 };
+
+/*
+ * Waits until one of nr_ports ports (at most SCHED_POLL_MAX) is pending,
+ * or until the system time `timeout` (ns; 0 for none) passes, or until an
+ * event upcall would be taken; returns 0 in each case. Used on masked
+ * ports, whose events raise no upcall.
+ */
+struct sched_poll {
+    xen_guest_handle_64_t ports;    /* IN: evtchn_port_t[nr_ports] */
+    uint32_t nr_ports;
+    uint64_aligned_t timeout;
+};
+#define SCHED_POLL_MAX              8
 
 #define SHUTDOWN_poweroff           0
 #define SHUTDOWN_reboot             1
@@ -132,6 +149,189 @@ struct sched_remote_shutdown {
 #define VCPUOP_up                   1
 #define VCPUOP_down                 2
 #define VCPUOP_is_up                3   /* returns 1 if the caller's vCPU vcpuid runs, 0 if not */
+#define VCPUOP_set_singleshot_timer 8   /* the caller's own vCPU; arg: struct vcpu_set_singleshot_timer */
+#define VCPUOP_stop_singleshot_timer 9  /* the caller's own vCPU; arg unused */
+#define VCPUOP_register_vcpu_info   10  /* arg: struct vcpu_register_vcpu_info */
+
+/*
+ * up and down: a vCPU that is down keeps its state but is not run (Xen's
+ * VPF_down) until it is up again, where it left off. A vCPU that never
+ * started is started with SBI HSM hart_start (an HVM guest's way), and
+ * VCPUOP_up of it is -EINVAL.
+ */
+
+/* VIRQ_TIMER (on the vCPU that set it) at the system time timeout_abs_ns. */
+struct vcpu_set_singleshot_timer {
+    uint64_aligned_t timeout_abs_ns;
+    uint32_t flags;                 /* VCPU_SSHOTTMR_future: -ETIME if that time has passed */
+};
+#define VCPU_SSHOTTMR_future        (1u << 0)
+
+/* Where a vCPU's vcpu_info is to be: a frame of the domain's RAM and an offset in it. */
+struct vcpu_register_vcpu_info {
+    uint64_aligned_t mfn;           /* the guest frame number (gpa >> 12) */
+    uint32_t offset;                /* the struct may not cross the frame's end */
+    uint32_t rsvd;
+};
+
+/* ---- memory_op(cmd, arg) (public/memory.h) ---- */
+
+#define XENMEM_current_reservation  3   /* arg: domid_t *; returns its pages */
+#define XENMEM_maximum_reservation  4   /* arg: domid_t *; returns the most pages it may have */
+#define XENMEM_add_to_physmap       7   /* arg: struct xen_add_to_physmap */
+
+#define XENMAPSPACE_shared_info     0   /* idx 0: the domain's shared_info frame */
+#define XENMAPSPACE_grant_table     1   /* idx N: frame N of its grant table */
+
+/*
+ * Maps one of the hypervisor's frames for the domain at guest frame gpfn.
+ * Here gpfn must be in the hypervisor's window (GUEST_XEN_BASE, the reg
+ * of the device tree's "xen,xen" node), outside the domain's RAM, as Xen
+ * on Arm's guests use the grant-table region it advertises; -EINVAL
+ * otherwise. Mapping a frame again moves it.
+ */
+struct xen_add_to_physmap {
+    domid_t domid;                  /* DOMID_SELF (or, for domain 0, any domain) */
+    uint16_t size;                  /* unused (XENMAPSPACE_gmfn_range) */
+    uint32_t space;                 /* XENMAPSPACE_* */
+    xen_ulong_t idx;
+    xen_ulong_t gpfn;
+};
+
+/* The hypervisor's window in every domain's guest-physical map (Xen on Arm's GUEST_GNTTAB_BASE). */
+#define GUEST_XEN_BASE              0x38000000u
+#define GUEST_XEN_SIZE              0x01000000u
+
+/* ---- event_channel_op(cmd, arg) (public/event_channel.h) ---- */
+
+/*
+ * Event channels: ports 1..EVTCHN_PORTS-1 of each domain (port 0 is
+ * never allocated), with Xen's two-level ABI: a port is pending when its
+ * bit in shared_info.evtchn_pending is set. A 0-to-1 change on a port
+ * not masked in evtchn_mask sets bit port/32 of the vCPU's
+ * vcpu_info.evtchn_pending_sel and then evtchn_upcall_pending, and a
+ * supervisor software interrupt (VSSIP) is raised for that vCPU: the
+ * upcall (the "xen,xen" node's interrupt). The guest clears sip.SSIP and
+ * evtchn_upcall_pending before it scans the selector and the words, and
+ * clears a port's pending bit before it handles it. An event on a masked
+ * port stays pending without an upcall (EVTCHNOP_unmask delivers it).
+ */
+#define EVTCHN_PORTS                1024    /* 32 selector bits x 32-bit words */
+
+typedef uint32_t evtchn_port_t;
+
+#define EVTCHNOP_bind_interdomain   0
+#define EVTCHNOP_bind_virq          1
+#define EVTCHNOP_close              3
+#define EVTCHNOP_send               4
+#define EVTCHNOP_status             5
+#define EVTCHNOP_alloc_unbound      6
+#define EVTCHNOP_bind_ipi           7
+#define EVTCHNOP_bind_vcpu          8
+#define EVTCHNOP_unmask             9
+
+/* A port of `dom` (DOMID_SELF; domain 0 may name any) that remote_dom may bind to. */
+struct evtchn_alloc_unbound {
+    domid_t dom, remote_dom;        /* IN */
+    evtchn_port_t port;             /* OUT */
+};
+
+/* Connects a new local port to remote_port of remote_dom, unbound for the caller; the local port starts pending. */
+struct evtchn_bind_interdomain {
+    domid_t remote_dom;             /* IN */
+    evtchn_port_t remote_port;      /* IN */
+    evtchn_port_t local_port;       /* OUT */
+};
+
+/* A port for VIRQ virq on vCPU vcpu (VIRQ_CONSOLE and VIRQ_DOM_EXC: vCPU 0, domain 0's only). */
+struct evtchn_bind_virq {
+    uint32_t virq;                  /* IN: VIRQ_* */
+    uint32_t vcpu;                  /* IN */
+    evtchn_port_t port;             /* OUT */
+};
+
+/* A port whose sends notify the caller's own vCPU vcpu. */
+struct evtchn_bind_ipi {
+    uint32_t vcpu;                  /* IN */
+    evtchn_port_t port;             /* OUT */
+};
+
+struct evtchn_close {
+    evtchn_port_t port;             /* IN */
+};
+
+/* Notifies the other end: the peer of an interdomain port, or the vCPU of an IPI port. */
+struct evtchn_send {
+    evtchn_port_t port;             /* IN */
+};
+
+#define EVTCHNSTAT_closed           0
+#define EVTCHNSTAT_unbound          1
+#define EVTCHNSTAT_interdomain      2
+#define EVTCHNSTAT_pirq             3
+#define EVTCHNSTAT_virq             4
+#define EVTCHNSTAT_ipi              5
+
+struct evtchn_status {
+    domid_t dom;                    /* IN: DOMID_SELF (domain 0: any) */
+    evtchn_port_t port;             /* IN */
+    uint32_t status;                /* OUT: EVTCHNSTAT_* */
+    uint32_t vcpu;                  /* OUT: the vCPU it notifies */
+    union {
+        struct { domid_t dom; } unbound;
+        struct { domid_t dom; evtchn_port_t port; } interdomain;
+        uint32_t pirq;
+        uint32_t virq;
+    } u;
+};
+
+/* Which vCPU an unbound or interdomain port notifies. */
+struct evtchn_bind_vcpu {
+    evtchn_port_t port;
+    uint32_t vcpu;
+};
+
+struct evtchn_unmask {
+    evtchn_port_t port;
+};
+
+/* Virtual interrupts (public/xen.h): events the hypervisor raises. */
+#define VIRQ_TIMER                  0   /* per vCPU: its singleshot timer fired */
+#define VIRQ_CONSOLE                2   /* domain 0: bytes were typed at its console (console_io read) */
+#define VIRQ_DOM_EXC                3   /* domain 0: a domain shut down, crashed or was destroyed */
+#define NR_VIRQS                    24
+
+/* The shared pages (public/xen.h): vcpu_time_info gives the system time (ns since the domain was built). */
+struct vcpu_time_info {
+    uint32_t version;               /* odd while the hypervisor updates it */
+    uint32_t pad0;
+    uint64_aligned_t tsc_timestamp; /* the time CSR (guest time) when system_time was taken */
+    uint64_aligned_t system_time;   /* ns */
+    uint32_t tsc_to_system_mul;     /* ns = ((time - tsc_timestamp) << tsc_shift) * mul >> 32 */
+    int8_t tsc_shift;               /* negative: a right shift */
+    uint8_t flags;
+    uint8_t pad1[2];
+};
+
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t pad0;                   /* evtchn_upcall_mask on x86 PV only */
+    uint8_t pad1[2];
+    xen_ulong_t evtchn_pending_sel; /* a bit per word of evtchn_pending with a port to look at */
+    struct vcpu_time_info time;
+};
+
+#define XEN_LEGACY_MAX_VCPUS        1   /* vcpu_info in shared_info: vCPU 0's; the others register theirs */
+
+struct shared_info {
+    struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+    xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];
+    xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
+    uint32_t wc_version;            /* the wall clock at the domain's system time 0 (none here: 0) */
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    uint32_t wc_sec_hi;
+};
 
 /* ---- hvm_op(cmd, struct xen_hvm_param *) (public/hvm/hvm_op.h, params.h) ---- */
 
@@ -319,6 +519,14 @@ struct xen_sysctl {
 };
 
 _Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param as Xen's");
+_Static_assert(sizeof(struct sched_poll) == 24, "sched_poll as Xen's");
+_Static_assert(sizeof(struct vcpu_set_singleshot_timer) == 16, "vcpu_set_singleshot_timer as Xen's");
+_Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16, "vcpu_register_vcpu_info as Xen's");
+_Static_assert(sizeof(struct xen_add_to_physmap) == 16, "xen_add_to_physmap with a 32-bit xen_ulong_t");
+_Static_assert(sizeof(struct evtchn_status) == 24, "evtchn_status as Xen's");
+_Static_assert(sizeof(struct vcpu_time_info) == 32, "vcpu_time_info as Xen's");
+_Static_assert(sizeof(struct vcpu_info) == 40, "vcpu_info with a 32-bit xen_ulong_t");
+_Static_assert(EVTCHN_PORTS == sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8, "two levels of 32 bits");
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo as Xen's");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen's");
