@@ -44,9 +44,10 @@ const char *domain_state_name(const struct domain *d)
 
 /* ---- building ---- */
 
-/* Gives back everything d holds (its ports, its shared_info, its memory and tables): the slot is free. */
+/* Gives back everything d holds (its grant mappings and table, its ports, its shared_info, its memory and tables): the slot is free. */
 static void domain_release(struct domain *d)
 {
+    grant_destroy(d);
     evtchn_destroy(d);
     p2m_destroy(d);
     d->state = DOMAIN_FREE;
@@ -109,6 +110,7 @@ static int build_locked(struct domain *d, int id, const struct domain_config *co
         vcpu_init(&d->vcpus[i], d, i);
     if (evtchn_init(d) < 0)
         return build_error(d, "not enough free memory for its shared_info");
+    grant_init(d);
     d->state = DOMAIN_RUNNING;
     spin_lock(&sched_lock);
     vcpu_start(&d->vcpus[0], d->entry, 0, d->dtb_gpa);

@@ -174,6 +174,8 @@ void secondary_main(struct pcpu *p) __attribute__((noreturn));
 #define OWNER_HYPERVISOR    0xfe    /* the hypervisor's own: image, tables, frame table */
 #define OWNER_RESERVED      0xfd    /* firmware, boot modules, the device tree */
 #define OWNER_HEAP          0xfc    /* the hypervisor's, allocated: G-stage tables */
+#define OWNER_GRANTED       0xfb    /* freed by its domain while another maps it (a grant): freed at the last unmap */
+#define OWNER_SCRUBBING     0xfa    /* on its way to the pool (mm_free) */
 
 void mm_init(uint32_t hv_end);
 void mm_reserve(uint32_t start, uint32_t size);
@@ -181,6 +183,8 @@ uint32_t mm_alloc(int owner, uint32_t frames, uint32_t align);
 void mm_free(uint32_t address, uint32_t frames);
 uint32_t mm_alloc_megapage(int owner);
 uint32_t mm_free_frames(void);
+int mm_pin(uint32_t address);
+void mm_unpin(uint32_t address);
 uint32_t mm_total_frames(void);
 
 /* ---- the G-stage (p2m.c) ---- */
@@ -192,6 +196,8 @@ uint32_t p2m_lookup(const struct domain *d, uint32_t gpa);
 int guest_range_ok(const struct domain *d, uint32_t gpa, uint32_t size);
 void p2m_flush(struct domain *d);
 long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, uint32_t frame);
+long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly);
+void p2m_unmap_grant(struct domain *d, uint32_t gpa);
 int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
 int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
 int guest_zero(struct domain *d, uint32_t gpa, uint32_t size);
@@ -321,6 +327,23 @@ struct evtchn {
     evtchn_port_t remote_port;      /* interdomain: the peer's port */
 };
 
+/* Uses of one grant of a domain (grant.c): mappings and copies in progress. */
+struct grant_active {
+    uint16_t pins;                  /* all: GTF_reading while nonzero */
+    uint16_t writers;               /* writable ones: GTF_writing while nonzero */
+};
+
+/* A grant a domain has mapped: its handle is the index in the domain's maptrack. */
+struct grant_map {
+    uint8_t in_use;
+    uint8_t readonly;
+    domid_t granter;
+    uint32_t granter_instance;      /* its grant_instance then: a rebuilt granter is not touched */
+    grant_ref_t ref;
+    uint32_t gpa;                   /* where it is mapped */
+    uint32_t frame;                 /* the host frame (pinned) */
+};
+
 /* Why a domain stopped: Xen's SHUTDOWN_* codes (public/sched.h, in hypercall.h), and one of ours. */
 #define SHUTDOWN_destroy  0x100     /* destroyed by domain 0 (domctl destroydomain) */
 
@@ -362,6 +385,14 @@ struct domain {
     uint32_t shared_info;           /* host address of its shared_info frame (evtchn.c) */
     uint32_t shared_info_gpa;       /* where it is mapped in the domain (add_to_physmap), 0 if not */
     struct evtchn evtchn[EVTCHN_PORTS];     /* evtchn_lock */
+    /* grant tables (grant.c; grant_lock) */
+    uint32_t grant_instance;        /* tells this build from the slot's earlier ones */
+    uint32_t grant_nr_frames;
+    uint32_t grant_frames[GNTTAB_MAX_FRAMES];   /* host addresses of its table's frames */
+    uint32_t grant_gpa[GNTTAB_MAX_FRAMES];      /* where each is mapped in the domain, 0 if not */
+    struct grant_active grant_active[GNTTAB_MAX_FRAMES * GRANT_ENTRIES_PER_FRAME];
+    struct grant_map maptrack[MAPTRACK_ENTRIES];    /* the grants it has mapped */
+    uint32_t grant_maps, grant_copies;      /* statistics: maps done, copies done */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
 };
@@ -502,6 +533,14 @@ void evtchn_poll_timeout(void *data);
 void evtchn_poll_end(struct vcpu *v);
 long evtchn_register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gfn, uint32_t offset);
 void evtchn_dump(void);
+
+/* ---- grant.c ---- */
+
+void grant_init(struct domain *d);
+void grant_destroy(struct domain *d);
+long grant_table_op(struct vcpu *v);
+long grant_map_table_frame(struct domain *d, uint32_t idx, uint32_t gpa);
+void grant_dump(void);
 
 /* ---- mmio.c ---- */
 

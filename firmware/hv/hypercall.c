@@ -10,8 +10,8 @@
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown,
  * poll), vcpu_op (up, down, is_up, singleshot timers, register_vcpu_info),
- * memory_op (reservations, add_to_physmap of shared_info),
- * event_channel_op (evtchn.c), hvm_op (set and get param), and for Dom0 sched_op
+ * memory_op (reservations, add_to_physmap of shared_info and grant table
+ * frames), event_channel_op (evtchn.c), grant_table_op (grant.c), hvm_op (set and get param), and for Dom0 sched_op
  * remote_shutdown, domctl
  * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
  * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
@@ -309,7 +309,7 @@ static long vcpu_op(struct vcpu *v)
 
 /* ---- memory_op(cmd, arg) ---- */
 
-/* XENMAPSPACE_shared_info: d's shared_info frame at guest frame gpfn of the hypervisor's window. */
+/* d's shared_info frame, or a frame of its grant table, at guest frame gpfn of the hypervisor's window. */
 static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
 {
     uint32_t id = map->domid == DOMID_SELF ? (uint32_t)v->domain->id : map->domid;
@@ -325,7 +325,9 @@ static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
     case XENMAPSPACE_shared_info:
         if (map->idx != 0)
             return -XEN_EINVAL;
-        return p2m_map_hypervisor_frame(d, &d->shared_info_gpa, gpa, d->shared_info) < 0 ? -XEN_ENOMEM : 0;
+        return p2m_map_hypervisor_frame(d, &d->shared_info_gpa, gpa, d->shared_info);
+    case XENMAPSPACE_grant_table:
+        return grant_map_table_frame(d, map->idx, gpa);
     default:
         return -XEN_EINVAL;
     }
@@ -592,6 +594,7 @@ static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
     [__HYPERVISOR_sched_op] = sched_op,
     [__HYPERVISOR_vcpu_op] = vcpu_op,
     [__HYPERVISOR_event_channel_op] = event_channel_op,
+    [__HYPERVISOR_grant_table_op] = grant_table_op,
     [__HYPERVISOR_hvm_op] = hvm_op,
     [__HYPERVISOR_sysctl] = sysctl,
     [__HYPERVISOR_domctl] = domctl,

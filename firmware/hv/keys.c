@@ -24,6 +24,7 @@ static void help(void)
     hv_printk("  key 'q' => domains and vCPUs: state, memory, exits by cause, SBI calls, hypercalls, time\n");
     hv_printk("  key 'r' => the scheduler's run queues, per pCPU\n");
     hv_printk("  key 'e' => event channels: each domain's open ports\n");
+    hv_printk("  key 'g' => grant tables: each domain's size and the grants it has mapped\n");
     hv_printk("  Ctrl-A three times => input back to domain 0\n");
 }
 
@@ -95,6 +96,7 @@ void keys_handle(char key)
     case 'q': dump_domains(); break;
     case 'r': sched_dump(); break;
     case 'e': evtchn_dump(); break;
+    case 'g': grant_dump(); break;
     case '\r': case '\n': break;
     default: hv_printk("key '%c' does nothing; 'h' lists the debug keys\n", key >= ' ' && key < 127 ? key : '?');
     }

@@ -4,7 +4,9 @@
  * modules, the device tree), or to the free pool; the frame table records
  * which, one byte a frame. A frame is scrubbed (zeroed) whenever it leaves
  * a domain, and before it goes to one unless it is known to be clean, so
- * nothing a domain wrote is ever seen by another.
+ * nothing a domain wrote is ever seen by another. A frame another domain
+ * maps through a grant is pinned (counted): if its domain frees it, it
+ * stays as it is (OWNER_GRANTED) until the last mapping goes.
  */
 #include "hv.h"
 #include "string.h"
@@ -15,6 +17,7 @@ static struct {
     struct spinlock lock;
     uint8_t *owner;                 /* per frame: OWNER_* or a domain id */
     uint8_t *flags;                 /* per frame: FRAME_CLEAN */
+    uint16_t *pins;                 /* per frame: grant mappings of it */
     uint32_t base;                  /* RAM base */
     uint32_t frames;                /* frames of RAM */
     uint32_t free;                  /* frames in the pool */
@@ -53,8 +56,10 @@ void mm_init(uint32_t hv_end)
     mm.frames = host.ram_size >> FRAME_SHIFT;
     mm.owner = (uint8_t *)(uintptr_t)hv_end;
     mm.flags = mm.owner + mm.frames;
-    uint32_t table_end = ROUND_UP(hv_end + 2 * mm.frames, FRAME_SIZE);
+    mm.pins = (uint16_t *)(uintptr_t)ROUND_UP((uint32_t)(uintptr_t)(mm.flags + mm.frames), 2);
+    uint32_t table_end = ROUND_UP((uint32_t)(uintptr_t)(mm.pins + mm.frames), FRAME_SIZE);
     memset(mm.flags, 0, mm.frames);
+    memset(mm.pins, 0, mm.frames * sizeof *mm.pins);
     for (uint32_t i = 0; i < mm.frames; i++)
         mm.owner[i] = frame_address(i) < table_end ? OWNER_HYPERVISOR : OWNER_FREE;
     mm.free = mm.frames - frame_index(table_end);
@@ -161,20 +166,62 @@ uint32_t mm_alloc_megapage(int owner)
     return found;
 }
 
-/* Scrubs the frames and gives them back to the pool. */
+/*
+ * Scrubs the frames and gives them back to the pool; a pinned one stays
+ * as it is until mm_unpin. Which is which is settled under the lock
+ * first, the scrubbing done outside it.
+ */
 void mm_free(uint32_t address, uint32_t frames)
 {
     uint32_t first = frame_index(address);
-    for (uint32_t i = first; i < first + frames; i++)
-        scrub(frame_address(i));
     spin_lock(&mm.lock);
     for (uint32_t i = first; i < first + frames; i++) {
         if (mm.owner[i] >= NDOMAIN && mm.owner[i] != OWNER_HEAP)
             panic("mm_free: frame 0x%08x is not a domain's or the heap's", (unsigned)frame_address(i));
-        mm.owner[i] = OWNER_FREE;
-        mm.flags[i] |= FRAME_CLEAN;
+        mm.owner[i] = mm.pins[i] ? OWNER_GRANTED : OWNER_SCRUBBING;
     }
-    mm.free += frames;
+    spin_unlock(&mm.lock);
+    for (uint32_t i = first; i < first + frames; i++)
+        if (mm.owner[i] == OWNER_SCRUBBING)
+            scrub(frame_address(i));
+    spin_lock(&mm.lock);
+    for (uint32_t i = first; i < first + frames; i++)
+        if (mm.owner[i] == OWNER_SCRUBBING) {
+            mm.owner[i] = OWNER_FREE;
+            mm.flags[i] |= FRAME_CLEAN;
+            mm.free++;
+        }
+    spin_unlock(&mm.lock);
+}
+
+/* Another domain maps the domain's frame at `address` (a grant). 0, or -1 if no domain owns it. */
+int mm_pin(uint32_t address)
+{
+    uint32_t i = frame_index(address);
+    spin_lock(&mm.lock);
+    int ok = i < mm.frames && mm.owner[i] < NDOMAIN && mm.pins[i] != 0xffff;
+    if (ok)
+        mm.pins[i]++;
+    spin_unlock(&mm.lock);
+    return ok ? 0 : -1;
+}
+
+/* A mapping of the frame at `address` is gone: the last one frees it if its domain has. */
+void mm_unpin(uint32_t address)
+{
+    uint32_t i = frame_index(address);
+    spin_lock(&mm.lock);
+    int last = --mm.pins[i] == 0 && mm.owner[i] == OWNER_GRANTED;
+    if (last)
+        mm.owner[i] = OWNER_SCRUBBING;
+    spin_unlock(&mm.lock);
+    if (!last)
+        return;
+    scrub(address & ~(FRAME_SIZE - 1));
+    spin_lock(&mm.lock);
+    mm.owner[i] = OWNER_FREE;
+    mm.flags[i] |= FRAME_CLEAN;
+    mm.free++;
     spin_unlock(&mm.lock);
 }
 

@@ -168,6 +168,38 @@ long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, ui
 }
 
 /*
+ * Maps another domain's frame (a grant) at window address gpa of d:
+ * readable, writable unless `readonly`, never executable. 0, -XEN_EBUSY
+ * if gpa holds a frame already, -XEN_ENOMEM. The caller fences its own
+ * hart; no other hart can hold a translation of an address that had none.
+ */
+long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly)
+{
+    long error = 0;
+    spin_lock(&d->lock);
+    uint32_t *leaf = window_leaf(d, gpa);
+    if (leaf == 0)
+        error = -XEN_ENOMEM;
+    else if (*leaf & PTE_V)
+        error = -XEN_EBUSY;
+    else
+        *leaf = make_pte(frame, PTE_V | PTE_R | (readonly ? 0 : PTE_W | PTE_D) | PTE_U | PTE_A | PTE_BORROWED);
+    spin_unlock(&d->lock);
+    return error;
+}
+
+/* Takes the grant mapping at window address gpa of d away; no vCPU of d uses it once this returns. */
+void p2m_unmap_grant(struct domain *d, uint32_t gpa)
+{
+    spin_lock(&d->lock);
+    uint32_t *leaf = window_leaf(d, gpa);
+    if (leaf)
+        *leaf = 0;
+    spin_unlock(&d->lock);
+    p2m_flush(d);
+}
+
+/*
  * The host-physical address of guest-physical `gpa` (32-bit guest
  * addresses only), or 0 if the domain has no RAM there.
  */

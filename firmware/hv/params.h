@@ -34,6 +34,9 @@
 #define PCPU_STACK_SIZE    8192         /* each pCPU's hypervisor stack */
 #define NUART              8            /* physical UARTs: UART0 and the consoles 1..7 */
 #define VUART_RX_BUFFER    256          /* bytes typed for a domain, not yet read by it */
+#define GNTTAB_MAX_FRAMES  4            /* grant table frames a domain may have: 2048 v1 entries */
+#define MAPTRACK_ENTRIES   256          /* grants a domain may have mapped at once */
+#define GNTTAB_BATCH       64           /* grant operations done before the call is restarted */
 
 #define DEFAULT_DOMAIN_MIB 32           /* memory of a domain when none is given */
 #define MIN_DOMAIN_MIB     8            /* below this the kernel at +4 MiB has no room */

@@ -333,6 +333,130 @@ struct shared_info {
     uint32_t wc_sec_hi;
 };
 
+/* ---- grant_table_op(cmd, uop, count) (public/grant_table.h), version 1 ---- */
+
+/*
+ * A domain grants another access to a frame of its RAM by filling in an
+ * entry of its grant table: the grantee's id, the frame's guest frame
+ * number, and last (after a write barrier) GTF_permit_access in flags.
+ * The table's frames are the hypervisor's; the domain sizes it with
+ * setup_table and maps its frames into the hypervisor's window with
+ * add_to_physmap (XENMAPSPACE_grant_table, idx = frame). While a grant is
+ * mapped or copied through, the hypervisor sets GTF_reading (and
+ * GTF_writing, for a writable mapping) in its flags: the granter takes a
+ * grant back only by changing flags from what it wrote to 0 with a
+ * compare-and-swap, which fails while either is set.
+ *
+ * Each call takes `count` operations in an array at `uop` and writes back
+ * each one's status (GNTST_*); the call returns 0, or a negative errno if
+ * the array itself cannot be read or written.
+ */
+typedef uint32_t grant_ref_t;
+typedef uint32_t grant_handle_t;
+typedef uint64_t xen_pfn_t;
+
+struct grant_entry_v1 {
+    uint16_t flags;                 /* GTF_* */
+    domid_t domid;                  /* who may use it */
+    uint32_t frame;                 /* the granter's guest frame number */
+};
+
+#define GTF_invalid                 0
+#define GTF_permit_access           1
+#define GTF_type_mask               3
+#define GTF_readonly                (1u << 2)   /* the grantee may only read */
+#define GTF_reading                 (1u << 3)   /* set by the hypervisor: in use */
+#define GTF_writing                 (1u << 4)   /* set by the hypervisor: in use for writing */
+
+#define GRANT_ENTRIES_PER_FRAME     (4096 / sizeof(struct grant_entry_v1))
+#define XENMAPIDX_grant_table_status 0x80000000u    /* v2's status frames: -EINVAL here */
+
+#define GNTTABOP_map_grant_ref      0
+#define GNTTABOP_unmap_grant_ref    1
+#define GNTTABOP_setup_table        2
+#define GNTTABOP_copy               5
+#define GNTTABOP_query_size         6
+
+#define GNTMAP_device_map           (1u << 0)
+#define GNTMAP_host_map             (1u << 1)
+#define GNTMAP_readonly             (1u << 2)
+#define GNTMAP_application_map      (1u << 3)
+#define GNTMAP_contains_pte         (1u << 4)
+
+#define GNTST_okay                  0
+#define GNTST_general_error         (-1)
+#define GNTST_bad_domain            (-2)
+#define GNTST_bad_gntref            (-3)
+#define GNTST_bad_handle            (-4)
+#define GNTST_bad_virt_addr         (-5)
+#define GNTST_bad_dev_addr          (-6)
+#define GNTST_no_device_space       (-7)
+#define GNTST_permission_denied     (-8)
+#define GNTST_bad_page              (-9)
+#define GNTST_bad_copy_arg          (-10)
+#define GNTST_address_too_big       (-11)
+#define GNTST_eagain                (-12)
+#define GNTST_no_space              (-13)
+
+/*
+ * Maps domain `dom`'s grant `ref` at guest-physical host_addr of the
+ * caller (GNTMAP_host_map; GNTMAP_readonly for a read-only mapping), an
+ * unused frame of the hypervisor's window, as on Xen on Arm.
+ */
+struct gnttab_map_grant_ref {
+    uint64_t host_addr;             /* IN */
+    uint32_t flags;                 /* IN: GNTMAP_* */
+    grant_ref_t ref;                /* IN */
+    domid_t dom;                    /* IN: the granter */
+    int16_t status;                 /* OUT: GNTST_* */
+    grant_handle_t handle;          /* OUT: for unmap_grant_ref */
+    uint64_t dev_bus_addr;          /* OUT: 0 (no device mappings) */
+};
+
+struct gnttab_unmap_grant_ref {
+    uint64_t host_addr;             /* IN: where it was mapped */
+    uint64_t dev_bus_addr;          /* IN: unused */
+    grant_handle_t handle;          /* IN */
+    int16_t status;                 /* OUT */
+};
+
+/* Grows dom's table (DOMID_SELF; domain 0: any) to nr_frames; frame_list gets where each is mapped. */
+struct gnttab_setup_table {
+    domid_t dom;                    /* IN */
+    uint32_t nr_frames;             /* IN */
+    int16_t status;                 /* OUT */
+    xen_guest_handle_64_t frame_list;   /* OUT: xen_pfn_t[nr_frames], the window gfn or INVALID_GFN */
+};
+
+#define INVALID_GFN                 (~0ull)
+
+/* Copies len bytes between frames, either end a grant (GNTCOPY_*_gref) or the caller's own gmfn. */
+struct gnttab_copy_ptr {
+    union {
+        grant_ref_t ref;
+        xen_pfn_t gmfn;
+    } u;
+    domid_t domid;                  /* a grant's granter; DOMID_SELF for a gmfn */
+    uint16_t offset;
+};
+
+struct gnttab_copy {
+    struct gnttab_copy_ptr source, dest;
+    uint16_t len;
+    uint16_t flags;                 /* GNTCOPY_* */
+    int16_t status;                 /* OUT */
+};
+
+#define GNTCOPY_source_gref         (1u << 0)
+#define GNTCOPY_dest_gref           (1u << 1)
+
+struct gnttab_query_size {
+    domid_t dom;                    /* IN */
+    uint32_t nr_frames;             /* OUT */
+    uint32_t max_nr_frames;         /* OUT */
+    int16_t status;                 /* OUT */
+};
+
 /* ---- hvm_op(cmd, struct xen_hvm_param *) (public/hvm/hvm_op.h, params.h) ---- */
 
 /*
@@ -533,5 +657,11 @@ _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen'
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op as Xen's");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");
+_Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1 as Xen's");
+_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "gnttab_map_grant_ref as Xen's");
+_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "gnttab_unmap_grant_ref as Xen's");
+_Static_assert(sizeof(struct gnttab_setup_table) == 24, "gnttab_setup_table with a 64-bit handle");
+_Static_assert(sizeof(struct gnttab_copy) == 40, "gnttab_copy with a 64-bit xen_pfn_t");
+_Static_assert(sizeof(struct gnttab_query_size) == 16, "gnttab_query_size as Xen's");
 
 #endif
