@@ -5,7 +5,8 @@
  * grants themselves: domain 0 retries a copy until d1's grant is there,
  * d1 watches its entry's flags to see domain 0's mapping come and go.
  *
- * Booted as a DomU it is the granter: the table calls with bad arguments,
+ * Booted as a DomU it first gives frames of its RAM back and has them
+ * again (memory_op), then it is the granter: the table calls with bad arguments,
  * its table set up and mapped, then a page granted to domain 0 (grant 8),
  * one granted read-only (9) and one granted to a domain that does not
  * exist (10). While domain 0 has grant 8 mapped it cannot take it back;
@@ -126,8 +127,67 @@ static void table_calls(void)
     check(table[8].flags == 0 && table[511].flags == 0, "its table", 0, "empty, readable where it mapped it");
 }
 
+/* ---- giving RAM back and having it again (memory_op), as a balloon driver does ---- */
+
+#define BALLOON_GFN     0x80200u        /* in the first 4 MiB (a megapage): nothing of this program there */
+#define LONG_RUN        100
+
+static xen_pfn_t extents[LONG_RUN];
+
+static long reserve(uint32_t cmd, uint32_t count, domid_t dom, uint32_t order)
+{
+    struct xen_memory_reservation r = { .extent_start = { (uint32_t)(uintptr_t)extents }, .nr_extents = count,
+                                        .extent_order = order, .domid = dom };
+    return hypercall(__HYPERVISOR_memory_op, cmd, (uint32_t)(uintptr_t)&r, 0);
+}
+
+static long pages_now(void)
+{
+    domid_t self = DOMID_SELF;
+    return hypercall(__HYPERVISOR_memory_op, XENMEM_current_reservation, (uint32_t)(uintptr_t)&self, 0);
+}
+
+static void balloon(void)
+{
+    long before = pages_now();
+    volatile uint32_t *page = (volatile uint32_t *)(uintptr_t)(BALLOON_GFN << 12);
+    page[0] = 0xdeadbeef;
+    for (uint32_t i = 0; i < 3; i++)
+        extents[i] = BALLOON_GFN + i;
+    expect(reserve(XENMEM_decrease_reservation, 3, DOMID_SELF, 0), 3, "decrease_reservation of 3 frames", "3");
+    expect(pages_now(), before - 3, "current_reservation then", "3 fewer");
+    expect(reserve(XENMEM_decrease_reservation, 3, DOMID_SELF, 0), 0, "decrease_reservation of them again", "0");
+    extents[0] = 0x90000;
+    expect(reserve(XENMEM_decrease_reservation, 1, DOMID_SELF, 0), 0, "decrease_reservation outside its RAM", "0");
+    expect(reserve(XENMEM_decrease_reservation, 1, DOMID_SELF, 1), -XEN_EINVAL, "decrease_reservation of order 1",
+           "-EINVAL");
+    expect(reserve(XENMEM_decrease_reservation, 1, 0, 0), -XEN_EPERM, "decrease_reservation of domain 0", "-EPERM");
+    for (uint32_t i = 0; i < 3; i++)
+        extents[i] = BALLOON_GFN + i;
+    long got = reserve(XENMEM_populate_physmap, 3, DOMID_SELF, 0);
+    check(got == 3 && page[0] == 0 && pages_now() == before, "populate_physmap of them", got,
+          "3, zeroed, as many pages as before");
+    extents[0] = BALLOON_GFN + 3;
+    expect(reserve(XENMEM_populate_physmap, 1, DOMID_SELF, 0), 0, "populate_physmap of a frame it has", "0");
+    extents[0] = BALLOON_GFN;
+    reserve(XENMEM_decrease_reservation, 1, DOMID_SELF, 0);
+    extents[0] = BALLOON_GFN;
+    extents[1] = BALLOON_GFN + 1;
+    extents[2] = BALLOON_GFN + 2;
+    expect(reserve(XENMEM_populate_physmap, 3, DOMID_SELF, 0), 1, "populate_physmap of 3, 1 frame below its maximum",
+           "1");
+    for (uint32_t i = 0; i < LONG_RUN; i++)
+        extents[i] = BALLOON_GFN + 0x100 + i;
+    got = reserve(XENMEM_decrease_reservation, LONG_RUN, DOMID_SELF, 0);
+    check(got == LONG_RUN && pages_now() == before - LONG_RUN, "decrease_reservation of 100", got,
+          "100, more than are done at once");
+    expect(reserve(XENMEM_populate_physmap, LONG_RUN, DOMID_SELF, 0), LONG_RUN, "populate_physmap of the 100", "100");
+    expect(pages_now(), before, "current_reservation at the end", "as at the start");
+}
+
 static void granter(void)
 {
+    balloon();
     table_calls();
     strlcpy((char *)granted, GREETING, FRAME);
     strlcpy((char *)readonly_page, "read me", FRAME);

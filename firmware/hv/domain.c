@@ -90,6 +90,7 @@ static int build_locked(struct domain *d, int id, const struct domain_config *co
     d->cap = config->cap;
     d->nvcpus = config->vcpus;
     d->memory_bytes = config->memory_mib << 20;
+    d->tot_pages = d->memory_bytes / FRAME_SIZE;
     if (d->nvcpus < 1 || d->nvcpus > MAX_VCPUS)
         return build_error(d, "it asks for more vCPUs than a domain may have (8)");
     if (config->memory_mib < MIN_DOMAIN_MIB)

@@ -471,6 +471,8 @@ long evtchn_register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gfn
         return -XEN_EINVAL;
     spin_lock(&evtchn_lock);
     long error = target->vcpu_info && target->vcpu_info != (uint32_t)(uintptr_t)&shared(d)->vcpu_info[0] ? -XEN_EINVAL : 0;
+    if (error == 0 && mm_pin(address) < 0)     /* the hypervisor writes there: never to a frame given back */
+        error = -XEN_EINVAL;
     if (error == 0) {
         struct vcpu_info *info = (struct vcpu_info *)(uintptr_t)address;
         memset(info, 0, sizeof *info);
@@ -499,8 +501,12 @@ void evtchn_destroy(struct domain *d)
     for (uint32_t port = 1; port < EVTCHN_PORTS; port++)
         if (d->evtchn[port].state != EVTCHNSTAT_closed)
             close_port(d, port);
-    for (int i = 0; i < MAX_VCPUS; i++)
+    for (int i = 0; i < MAX_VCPUS; i++) {
+        uint32_t info = d->vcpus[i].vcpu_info;
+        if (info && info - d->shared_info >= FRAME_SIZE)
+            mm_unpin(info);             /* one in the domain's RAM (register_vcpu_info) */
         d->vcpus[i].vcpu_info = 0;
+    }
     uint32_t frame = d->shared_info;
     d->shared_info = 0;
     spin_unlock(&evtchn_lock);

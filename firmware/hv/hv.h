@@ -197,6 +197,8 @@ int guest_range_ok(const struct domain *d, uint32_t gpa, uint32_t size);
 void p2m_flush(struct domain *d);
 long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, uint32_t frame);
 long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly);
+uint32_t p2m_release_ram(struct domain *d, uint32_t gpa);
+long p2m_populate_ram(struct domain *d, uint32_t gpa);
 void p2m_unmap_grant(struct domain *d, uint32_t gpa);
 int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
 int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
@@ -393,6 +395,7 @@ struct domain {
     struct grant_active grant_active[GNTTAB_MAX_FRAMES * GRANT_ENTRIES_PER_FRAME];
     struct grant_map maptrack[MAPTRACK_ENTRIES];    /* the grants it has mapped */
     uint32_t grant_maps, grant_copies;      /* statistics: maps done, copies done */
+    volatile uint32_t tot_pages;    /* frames of RAM it has now (memory_op changes it); d->lock */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
 };

@@ -10,8 +10,8 @@
  *
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown,
  * poll), vcpu_op (up, down, is_up, singleshot timers, register_vcpu_info),
- * memory_op (reservations, add_to_physmap of shared_info and grant table
- * frames), event_channel_op (evtchn.c), grant_table_op (grant.c), hvm_op (set and get param), and for Dom0 sched_op
+ * memory_op (decrease_reservation, populate_physmap, current and maximum
+ * reservation, add_to_physmap of shared_info and grant table frames), event_channel_op (evtchn.c), grant_table_op (grant.c), hvm_op (set and get param), and for Dom0 sched_op
  * remote_shutdown, domctl
  * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
  * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
@@ -333,10 +333,64 @@ static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
     }
 }
 
+#define MEMOP_BATCH 64               /* extents done before the call is made again */
+
+/*
+ * decrease_reservation and populate_physmap of the domain the reservation
+ * names, from extent `start` on: how many it did in all, or
+ * HYPERCALL_DONE with a0 set for the guest to make the call again.
+ */
+static long reservation(struct vcpu *v, uint32_t op, uint32_t start, uint32_t buffer)
+{
+    struct xen_memory_reservation r;
+    long error = copy_from_guest(&r, buffer, sizeof r);
+    if (error)
+        return error;
+    uint32_t id = r.domid == DOMID_SELF ? (uint32_t)v->domain->id : r.domid;
+    if (id != (uint32_t)v->domain->id && !is_dom0(v))
+        return -XEN_EPERM;
+    if (id >= NDOMAIN || domains[id].state != DOMAIN_RUNNING)
+        return -XEN_ESRCH;
+    if (r.extent_order != 0 || start > r.nr_extents || r.extent_start.p >> 32)
+        return -XEN_EINVAL;
+    struct domain *d = &domains[id];
+    uint32_t max_pages = d->memory_bytes / XEN_PAGE_SIZE;
+    uint32_t i;
+    for (i = start; i < r.nr_extents; i++) {
+        if (i - start == MEMOP_BATCH) {
+            v->regs.x[A0] = op | i << MEMOP_EXTENT_SHIFT;
+            return HYPERCALL_DONE;
+        }
+        xen_pfn_t gfn;
+        if (copy_from_guest(&gfn, (uint32_t)r.extent_start.p + i * sizeof gfn, sizeof gfn))
+            break;
+        uint64_t gpa = gfn << FRAME_SHIFT;
+        if (gfn >= 1u << 20 || gpa < GUEST_RAM_BASE || gpa - GUEST_RAM_BASE >= d->memory_bytes)
+            break;
+        if (op == XENMEM_decrease_reservation) {
+            uint32_t frame = p2m_release_ram(d, (uint32_t)gpa);
+            if (frame == 0)
+                break;
+            mm_free(frame, 1);          /* kept as it is if a grant or a vcpu_info pins it */
+            __atomic_sub_fetch(&d->tot_pages, 1, __ATOMIC_SEQ_CST);
+        } else {
+            if (d->tot_pages >= max_pages || p2m_populate_ram(d, (uint32_t)gpa) < 0)
+                break;
+            __atomic_add_fetch(&d->tot_pages, 1, __ATOMIC_SEQ_CST);
+        }
+    }
+    return (long)i;
+}
+
 static long memory_op(struct vcpu *v)
 {
-    uint32_t cmd = arg(v, 0), buffer = arg(v, 1);
+    uint32_t cmd = arg(v, 0) & MEMOP_CMD_MASK, start = arg(v, 0) >> MEMOP_EXTENT_SHIFT, buffer = arg(v, 1);
+    if (start && cmd != XENMEM_decrease_reservation && cmd != XENMEM_populate_physmap)
+        return -XEN_ENOSYS;
     switch (cmd) {
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return reservation(v, cmd, start, buffer);
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation: {
         domid_t id;
@@ -348,7 +402,8 @@ static long memory_op(struct vcpu *v)
             return -XEN_EPERM;
         if (which >= NDOMAIN || domains[which].state == DOMAIN_FREE)
             return -XEN_ESRCH;
-        return (long)(domains[which].memory_bytes / XEN_PAGE_SIZE);
+        return (long)(cmd == XENMEM_current_reservation ? domains[which].tot_pages
+                                                         : domains[which].memory_bytes / XEN_PAGE_SIZE);
     }
     case XENMEM_add_to_physmap: {
         struct xen_add_to_physmap map;
@@ -435,7 +490,8 @@ static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo 
                   (d->pause_count ? XEN_DOMINF_paused : 0) |
                   (d->state == DOMAIN_SHUTDOWN ? XEN_DOMINF_dying : 0) |
                   (d->state == DOMAIN_CRASHED ? XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdownshift : 0);
-    info->tot_pages = info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
     info->cpu_time = ticks_to_ns(ran);
     domain_handle(d, info->handle);
     info->gpaddr_bits = info->arch_config.gaddr_bits = 34;

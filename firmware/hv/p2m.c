@@ -114,7 +114,7 @@ void p2m_destroy(struct domain *d)
     d->hgatp = 0;
 }
 
-/* The leaf for window address gpa, its second-level table made if need be; 0 without memory. d->lock held. */
+/* The leaf for gpa (no megapage there: the window), its second-level table made if need be; 0 without memory. d->lock held. */
 static uint32_t *window_leaf(struct domain *d, uint32_t gpa)
 {
     uint32_t *root = &d->gstage_root[gpa >> 22];
@@ -164,6 +164,67 @@ long p2m_map_hypervisor_frame(struct domain *d, uint32_t *slot, uint32_t gpa, ui
     spin_unlock(&d->lock);
     if (error == 0)
         p2m_flush(d);
+    return error;
+}
+
+/*
+ * The leaf for RAM address gpa of d: a megapage there is split into
+ * frames first (the same frames, so no translation changes), an empty
+ * 4 MiB gets a table. 0 without memory. d->lock held.
+ */
+static uint32_t *ram_leaf(struct domain *d, uint32_t gpa)
+{
+    uint32_t *root = &d->gstage_root[gpa >> 22];
+    if (*root & PTE_V && pte_is_leaf(*root)) {
+        uint32_t table = mm_alloc(OWNER_HEAP, 1, FRAME_SIZE);
+        if (table == 0)
+            return 0;
+        uint32_t *entries = (uint32_t *)(uintptr_t)table, base = pte_address(*root);
+        for (uint32_t i = 0; i < TABLE_ENTRIES; i++)
+            entries[i] = make_pte(base + i * FRAME_SIZE, PTE_LEAF_RWX);
+        *root = make_pte(table, PTE_V);
+    }
+    return window_leaf(d, gpa);
+}
+
+/*
+ * memory_op decrease_reservation: d gives back its RAM frame at gpa. The
+ * host frame, unmapped and no longer in any of d's translations, for the
+ * caller to free; 0 if none is there (or no memory to split a megapage).
+ */
+uint32_t p2m_release_ram(struct domain *d, uint32_t gpa)
+{
+    uint32_t frame = 0;
+    spin_lock(&d->lock);
+    uint32_t *leaf = ram_leaf(d, gpa);
+    if (leaf && (*leaf & (PTE_V | PTE_BORROWED)) == PTE_V) {
+        frame = pte_address(*leaf);
+        *leaf = 0;
+    }
+    spin_unlock(&d->lock);
+    if (frame)
+        p2m_flush(d);
+    return frame;
+}
+
+/* memory_op populate_physmap: a zeroed frame for d at RAM address gpa. 0, -XEN_EBUSY (one is there), -XEN_ENOMEM. */
+long p2m_populate_ram(struct domain *d, uint32_t gpa)
+{
+    uint32_t frame = mm_alloc(d->id, 1, FRAME_SIZE);
+    if (frame == 0)
+        return -XEN_ENOMEM;
+    long error = 0;
+    spin_lock(&d->lock);
+    uint32_t *leaf = ram_leaf(d, gpa);
+    if (leaf == 0)
+        error = -XEN_ENOMEM;
+    else if (*leaf & PTE_V)
+        error = -XEN_EBUSY;
+    else
+        *leaf = make_pte(frame, PTE_LEAF_RWX);
+    spin_unlock(&d->lock);
+    if (error)
+        mm_free(frame, 1);
     return error;
 }
 

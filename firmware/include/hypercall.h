@@ -176,9 +176,32 @@ struct vcpu_register_vcpu_info {
 
 /* ---- memory_op(cmd, arg) (public/memory.h) ---- */
 
+#define XENMEM_decrease_reservation 1   /* arg: struct xen_memory_reservation; returns extents done */
+#define XENMEM_populate_physmap     6   /* arg: struct xen_memory_reservation; returns extents done */
 #define XENMEM_current_reservation  3   /* arg: domid_t *; returns its pages */
 #define XENMEM_maximum_reservation  4   /* arg: domid_t *; returns the most pages it may have */
 #define XENMEM_add_to_physmap       7   /* arg: struct xen_add_to_physmap */
+
+/*
+ * A domain gives frames of its RAM back (decrease_reservation: a balloon
+ * driver) or has frames put back there (populate_physmap: zeroed), one
+ * guest frame number per extent (extent_order 0 only, else -EINVAL), in
+ * the RAM range its device tree's memory node gives, up to its maximum
+ * reservation. The call returns how many extents it did before the first
+ * it could not. Xen's continuation: after 64 extents the call is made
+ * again by the guest's own ecall with the count done so far in cmd's bits
+ * above MEMOP_EXTENT_SHIFT.
+ */
+#define MEMOP_EXTENT_SHIFT          6
+#define MEMOP_CMD_MASK              ((1u << MEMOP_EXTENT_SHIFT) - 1)
+
+struct xen_memory_reservation {
+    xen_guest_handle_64_t extent_start;     /* xen_pfn_t[nr_extents]: guest frame numbers */
+    xen_ulong_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;             /* unused */
+    domid_t domid;                  /* DOMID_SELF (domain 0: any) */
+};
 
 #define XENMAPSPACE_shared_info     0   /* idx 0: the domain's shared_info frame */
 #define XENMAPSPACE_grant_table     1   /* idx N: frame N of its grant table */
@@ -658,6 +681,7 @@ _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op as Xe
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");
 _Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1 as Xen's");
+_Static_assert(sizeof(struct xen_memory_reservation) == 24, "xen_memory_reservation with a 64-bit handle");
 _Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "gnttab_map_grant_ref as Xen's");
 _Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "gnttab_unmap_grant_ref as Xen's");
 _Static_assert(sizeof(struct gnttab_setup_table) == 24, "gnttab_setup_table with a 64-bit handle");

@@ -1,6 +1,7 @@
 /*
  * Grant tables from both ends, firmware/guests/grant.c, on HyperLab and on
- * QEMU: d1 grants domain 0 pages of its RAM; domain 0 copies and maps
+ * QEMU: d1 gives frames of its RAM back and has them again (memory_op),
+ * then grants domain 0 pages of its RAM; domain 0 copies and maps
  * them with good and bad arguments while d1 watches its entries' flags
  * (it cannot take a grant back while it is mapped, and finds domain 0's
  * reply in the page once it is unmapped); d1 powers off with a page still
@@ -27,6 +28,10 @@ async function bothEnds(session: HvSession): Promise<void> {
     const granter = session.console(1);
     expect(granter).not.toContain('FAIL');
     expect(granter).toMatch(/grant: done: \d+ passed, 0 failed/);
+    expect(granter).toContain('grant: ok: decrease_reservation of 3 frames -> 3, 3');
+    expect(granter).toContain('grant: ok: populate_physmap of them -> 3, 3, zeroed, as many pages as before');
+    expect(granter).toContain('grant: ok: decrease_reservation of 100 -> 100, 100, more than are done at once');
+    expect(granter).toContain('grant: ok: current_reservation at the end -> 2048, as at the start');
     expect(granter).toContain('grant: ok: take grant 8 back while mapped -> 25, refused');
     expect(granter).toContain('grant: ok: grant 8 unmapped -> 1, flags clear, domain 0\'s reply in the page');
     const gone = /^d1 \(granter\) powered off: destroyed, its memory scrubbed and freed$/m;
