@@ -34,13 +34,19 @@ static uint32_t builds[NDOMAIN];
 
 static const char *const state_names[] = {
     [DOMAIN_FREE] = "free", [DOMAIN_RUNNING] = "running",
-    [DOMAIN_SHUTDOWN] = "shutting down", [DOMAIN_CRASHED] = "crashed",
+    [DOMAIN_SHUTDOWN] = "shutting down", [DOMAIN_KEPT] = "shut down",
 };
 
 const char *domain_state_name(const struct domain *d)
 {
+    if (d->state == DOMAIN_KEPT && d->shutdown_code == SHUTDOWN_crash)
+        return "crashed";
     return state_names[d->state];
 }
+
+static const char *const action_names[] = {
+    [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve",
+};
 
 /* ---- building ---- */
 
@@ -167,6 +173,31 @@ static void builtin_config(struct domain_config *config, const char *name)
     config->kernel = hv_kernel_image;
     config->kernel_size = (uint32_t)(hv_kernel_image_end - hv_kernel_image);
     config->vcpus = BUILTIN_VCPUS;
+    config->on_poweroff = ACTION_DESTROY;
+    config->on_reboot = ACTION_RESTART;
+    config->on_crash = ACTION_PRESERVE;
+}
+
+/*
+ * A DomU's on_poweroff, on_reboot or on_crash from its node's property
+ * `name` ("destroy", "restart" or "preserve"), or `fallback` if it has
+ * none. 0, or -1 (logged) if it names something else.
+ */
+static int read_action(const struct fdt *fdt, int node, const char *name, uint8_t fallback, uint8_t *action,
+                       const char *domain)
+{
+    int length;
+    const char *value = fdt_prop(fdt, node, name, &length);
+    *action = fallback;
+    if (value == 0)
+        return 0;
+    for (uint8_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+        if (length == (int)strlen(action_names[i]) + 1 && memcmp(value, action_names[i], (size_t)length) == 0) {
+            *action = i;
+            return 0;
+        }
+    hv_printk("%s: not built: its %s is not destroy, restart or preserve\n", domain, name);
+    return -1;
 }
 
 /* A DomU's settings from its "xen,domain" node. 0, or -1 (logged) if unusable. */
@@ -181,6 +212,10 @@ static int read_domu(const struct fdt *fdt, int node, struct domain_config *conf
     config->vcpus = (int)fdt_prop_u32(fdt, node, "cpus", 1);
     config->weight = fdt_prop_u32(fdt, node, "hyperlab,weight", 0);
     config->cap = fdt_prop_u32(fdt, node, "hyperlab,cap", 0);
+    if (read_action(fdt, node, "hyperlab,on-poweroff", ACTION_DESTROY, &config->on_poweroff, config->name) < 0 ||
+        read_action(fdt, node, "hyperlab,on-reboot", ACTION_RESTART, &config->on_reboot, config->name) < 0 ||
+        read_action(fdt, node, "hyperlab,on-crash", ACTION_PRESERVE, &config->on_crash, config->name) < 0)
+        return -1;
     int module = kernel_module(fdt, node);
     if (module < 0 || read_module(fdt, module, config) < 0) {
         hv_printk("%s: not built: its node has no kernel module in RAM\n", config->name);
@@ -322,10 +357,10 @@ int domain_destroy(struct domain *d)
 {
     spin_lock(&sched_lock);
     int state = d->state;
-    if (state == DOMAIN_CRASHED)
+    if (state == DOMAIN_KEPT)
         d->state = DOMAIN_SHUTDOWN;     /* this call frees it; another one finds it on its way out */
     spin_unlock(&sched_lock);
-    if (state == DOMAIN_CRASHED) {
+    if (state == DOMAIN_KEPT) {
         domain_release(d);
         hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
         evtchn_send_global_virq(VIRQ_DOM_EXC);
@@ -368,26 +403,35 @@ void domain_vcpu_left(struct domain *d)
         vcpu_stop_timers(&d->vcpus[i]);
     if (d->id == 0)
         dom0_finished(d);
-    switch (d->shutdown_code) {
-    case SHUTDOWN_crash:
-        d->state = DOMAIN_CRASHED;
-        hv_printk("d%d (%s) is kept for inspection: its memory stays allocated\n", d->id, d->config.name);
+    int code = d->shutdown_code;
+    int action = code == SHUTDOWN_destroy ? ACTION_DESTROY
+               : code == SHUTDOWN_reboot ? d->config.on_reboot
+               : code == SHUTDOWN_crash ? d->config.on_crash
+               : d->config.on_poweroff;
+    const char *what = code == SHUTDOWN_reboot ? "rebooted" : code == SHUTDOWN_crash ? "crashed" : "powered off";
+    switch (action) {
+    case ACTION_PRESERVE:
+        d->state = DOMAIN_KEPT;
+        if (code == SHUTDOWN_crash)
+            hv_printk("d%d (%s) is kept for inspection: its memory stays allocated\n", d->id, d->config.name);
+        else
+            hv_printk("d%d (%s) %s: kept for inspection (preserve), its memory stays allocated\n", d->id,
+                      d->config.name, what);
         break;
-    case SHUTDOWN_reboot: {
+    case ACTION_RESTART: {
         struct domain_config config = d->config;
-        hv_printk("d%d (%s) rebooted: building it again from its kernel\n", d->id, d->config.name);
+        hv_printk("d%d (%s) %s: building it again from its kernel\n", d->id, d->config.name, what);
         domain_release(d);
         if (domain_build(d->id, &config))
             log_domain(d);
         break;
     }
-    case SHUTDOWN_destroy:
-        domain_release(d);
-        hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
-        break;
     default:
         domain_release(d);
-        hv_printk("d%d (%s) powered off: destroyed, its memory scrubbed and freed\n", d->id, d->config.name);
+        if (code == SHUTDOWN_destroy)
+            hv_printk("d%d (%s) destroyed: its memory scrubbed and freed\n", d->id, d->config.name);
+        else
+            hv_printk("d%d (%s) %s: destroyed, its memory scrubbed and freed\n", d->id, d->config.name, what);
     }
     evtchn_send_global_virq(VIRQ_DOM_EXC);     /* domain 0's toolstack looks at what changed */
 }

@@ -316,7 +316,7 @@ enum domain_state {
     DOMAIN_FREE,                    /* this slot holds no domain */
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN,                /* on its way out: vCPUs leaving their pCPUs */
-    DOMAIN_CRASHED,                 /* kept for inspection (on_crash = preserve) */
+    DOMAIN_KEPT,                    /* shut down and kept for inspection (its on_* action: preserve) */
 };
 
 /* A port of a domain (evtchn.c): its state is an EVTCHNSTAT_*. */
@@ -357,8 +357,12 @@ struct domain_config {
     uint32_t memory_mib;            /* 0: the default */
     int vcpus;
     uint32_t weight, cap;
+    uint8_t on_poweroff, on_reboot, on_crash;   /* enum shutdown_action: what its shutdown leads to */
     char bootargs[BOOTARGS_MAX];
 };
+
+/* What a domain's shutdown leads to (xl.cfg's on_poweroff, on_reboot, on_crash). */
+enum shutdown_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
 struct domain {
     int id;

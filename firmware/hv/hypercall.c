@@ -489,7 +489,7 @@ static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo 
     info->flags = (info->nr_online_vcpus ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
                   (d->pause_count ? XEN_DOMINF_paused : 0) |
                   (d->state == DOMAIN_SHUTDOWN ? XEN_DOMINF_dying : 0) |
-                  (d->state == DOMAIN_CRASHED ? XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdownshift : 0);
+                  (d->state == DOMAIN_KEPT ? XEN_DOMINF_shutdown | (uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift : 0);
     info->tot_pages = d->tot_pages;
     info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
     info->cpu_time = ticks_to_ns(ran);

@@ -37,9 +37,11 @@ options:
                          Image at 0x80400000
   --module FILE[:BOOTARGS]
                          Dom0's kernel, for a hypervisor in IMAGE (once)
-  --domain NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:BOOTARGS]
-                         a DomU built at boot (up to 7); bootargs start at
-                         the first field that is not one of those keys
+  --domain NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:on_poweroff=A][:on_reboot=A][:on_crash=A][:BOOTARGS]
+                         a DomU built at boot (up to 7); A: destroy, restart
+                         or preserve (what its power-off, reboot or crash
+                         leads to); bootargs start at the first field that
+                         is not one of those keys
   --serial N=file:PATH   UART N's (1..7) output appended to PATH
   --serial N=unix:PATH   UART N on a Unix-domain socket listening at PATH
   --dump-dtb FILE        write the device tree the machine built (with the

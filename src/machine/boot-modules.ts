@@ -17,6 +17,9 @@
  *           cpus = <VCPUS>;
  *           hyperlab,weight = <W>;              only if given
  *           hyperlab,cap = <C>;                 only if given
+ *           hyperlab,on-poweroff = "ACTION";    only if given: destroy, restart or preserve
+ *           hyperlab,on-reboot = "ACTION";      (so too)
+ *           hyperlab,on-crash = "ACTION";       (so too)
  *           module@87d32000 { ...as Dom0's... };
  *       };
  *   };
@@ -52,6 +55,30 @@ export interface BootDomain {
   weight?: number;
   /** The credit scheduler's cap in percent of one pCPU (0: none); omitted: the hypervisor's default. */
   cap?: number;
+  /** What its power-off leads to; omitted: destroy. */
+  onPoweroff?: ShutdownAction;
+  /** What its reboot leads to; omitted: restart. */
+  onReboot?: ShutdownAction;
+  /** What its crash leads to; omitted: preserve (kept for the debug keys). */
+  onCrash?: ShutdownAction;
+}
+
+/** What a DomU's shutdown leads to, as xl.cfg's on_poweroff, on_reboot and on_crash name it. */
+export type ShutdownAction = 'destroy' | 'restart' | 'preserve';
+export const SHUTDOWN_ACTIONS: readonly ShutdownAction[] = ['destroy', 'restart', 'preserve'];
+
+/** The three actions of a DomU: the key in `--domain` fields, the field in BootDomain, the node's property. */
+export const DOMAIN_ACTIONS = [
+  { key: 'on_poweroff', field: 'onPoweroff', property: 'hyperlab,on-poweroff' },
+  { key: 'on_reboot', field: 'onReboot', property: 'hyperlab,on-reboot' },
+  { key: 'on_crash', field: 'onCrash', property: 'hyperlab,on-crash' },
+] as const;
+
+/** Throws BootConfigError unless `value` is one of the actions. */
+export function checkDomainAction(domain: string, key: string, value: string): ShutdownAction {
+  const action = SHUTDOWN_ACTIONS.find((a) => a === value);
+  if (!action) throw new BootConfigError(`${domain}: ${key} must be destroy, restart or preserve, not '${value}'`);
+  return action;
 }
 
 /** A boot module as its user describes it (`--module`, `--domain`, the page's address). */
@@ -128,6 +155,10 @@ function checkDomain(domain: BootDomain): void {
   for (const setting of DOMAIN_SETTINGS) {
     const value = domain[setting.field];
     if (value !== undefined) checkDomainSetting(domain.name, setting, value);
+  }
+  for (const action of DOMAIN_ACTIONS) {
+    const value = domain[action.field];
+    if (value !== undefined) checkDomainAction(domain.name, action.key, value);
   }
 }
 
@@ -240,6 +271,10 @@ function addDomainNode(chosen: FdtNode, domain: BootDomain): FdtNode {
   node.setCells('cpus', domain.vcpus ?? 1);
   if (domain.weight !== undefined) node.setCells('hyperlab,weight', domain.weight);
   if (domain.cap !== undefined) node.setCells('hyperlab,cap', domain.cap);
+  for (const action of DOMAIN_ACTIONS) {
+    const value = domain[action.field];
+    if (value !== undefined) node.setString(action.property, value);
+  }
   return node;
 }
 

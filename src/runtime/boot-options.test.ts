@@ -40,6 +40,14 @@ describe('a domain option', () => {
     });
   });
 
+  it('reads what a shutdown leads to: on_poweroff, on_reboot and on_crash', () => {
+    expect(parseDomainOption('g:k.elf:on_crash=restart:memory=16:on_poweroff=preserve:quiet')).toEqual({
+      file: 'k.elf',
+      domain: { name: 'g', onCrash: 'restart', memoryMiB: 16, onPoweroff: 'preserve' },
+      bootargs: 'quiet',
+    });
+  });
+
   it.each([
     ['guest1', /is not NAME:KERNEL/],
     [':k.elf', /is not NAME:KERNEL/],
@@ -50,6 +58,8 @@ describe('a domain option', () => {
     ['g:k.elf:weight=65536', /weight must be a whole number from 1 to 65535/],
     ['g:k.elf:cap=-1', /cap must be a whole number from 0 to 1600%/],
     ['g:k.elf:memory=32:memory=64', /g: memory is given twice/],
+    ['g:k.elf:on_reboot=rename-restart', /g: on_reboot must be destroy, restart or preserve, not 'rename-restart'/],
+    ['g:k.elf:on_crash=destroy:on_crash=restart', /g: on_crash is given twice/],
   ])('refuses %j', (text, message) => {
     expect(() => parseDomainOption(text)).toThrow(BootConfigError);
     expect(() => parseDomainOption(text)).toThrow(message);

@@ -3,18 +3,19 @@
  * (--module, --domain) and the page's address (module=, domain=):
  *
  *   module   FILE[:BOOTARGS]                 Dom0's kernel
- *   domain   NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:BOOTARGS]
+ *   domain   NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:on_poweroff=A][:on_reboot=A][:on_crash=A][:BOOTARGS]
  *
  * After NAME and KERNEL, each field `key=value` with one of the known keys
- * (DOMAIN_SETTINGS) sets that value; the first field that is not one of
+ * (DOMAIN_SETTINGS, and DOMAIN_ACTIONS: destroy, restart or preserve) sets that value; the first field that is not one of
  * them starts the bootargs, which run to the end (and may contain ':').
  * File names therefore cannot contain ':'.
  */
 import {
-  BootConfigError, checkBootModules, checkDomainSetting, DOMAIN_SETTINGS, type BootDomain, type BootModuleSpec,
+  BootConfigError, checkBootModules, checkDomainAction, checkDomainSetting, DOMAIN_ACTIONS, DOMAIN_SETTINGS,
+  type BootDomain, type BootModuleSpec,
 } from '../machine/boot-modules.ts';
 
-const DOMAIN_FORM = 'NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:BOOTARGS]';
+const DOMAIN_FORM = 'NAME:KERNEL[:memory=MIB][:vcpus=N][:weight=W][:cap=C][:on_poweroff=A][:on_reboot=A][:on_crash=A][:BOOTARGS]';
 
 /** Bootargs from the fields that remain; none when they are empty. */
 function bootargsOf(fields: string[]): { bootargs?: string } {
@@ -37,6 +38,12 @@ export function parseDomainOption(text: string): BootModuleSpec {
   let next = 0;
   for (; next < fields.length; next++) {
     const match = /^(\w+)=(.*)$/.exec(fields[next]);
+    const action = DOMAIN_ACTIONS.find((a) => a.key === match?.[1]);
+    if (match && action) {
+      if (domain[action.field] !== undefined) throw new BootConfigError(`${name}: ${action.key} is given twice`);
+      domain[action.field] = checkDomainAction(name, action.key, match[2]);
+      continue;
+    }
     const setting = DOMAIN_SETTINGS.find((s) => s.key === match?.[1]);
     if (!match || !setting) break;
     if (domain[setting.field] !== undefined) throw new BootConfigError(`${name}: ${setting.key} is given twice`);

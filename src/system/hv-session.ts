@@ -18,7 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addBootModules, placeModules, type BootModule } from '../machine/boot-modules.ts';
+import { addBootModules, placeModules, type BootModule, type ShutdownAction } from '../machine/boot-modules.ts';
 import { decodeFdt, encodeFdt } from '../machine/fdt.ts';
 import { createThreadMachine, whenStopped, type StopReason, type ThreadMachine } from '../runtime/index.ts';
 import { FIRMWARE, ROOT } from './console-session.ts';
@@ -37,6 +37,9 @@ export interface DomainSpec {
   vcpus?: number;
   weight?: number;
   cap?: number;
+  onPoweroff?: ShutdownAction;
+  onReboot?: ShutdownAction;
+  onCrash?: ShutdownAction;
   bootargs?: string;
 }
 
@@ -118,7 +121,10 @@ function bootModules(options: HvOptions): BootModule[] {
     file: d.file,
     bytes: readFileSync(d.file),
     ...(d.bootargs ? { bootargs: d.bootargs } : {}),
-    domain: { name: d.name, memoryMiB: d.memoryMiB, vcpus: d.vcpus, weight: d.weight, cap: d.cap },
+    domain: {
+      name: d.name, memoryMiB: d.memoryMiB, vcpus: d.vcpus, weight: d.weight, cap: d.cap,
+      onPoweroff: d.onPoweroff, onReboot: d.onReboot, onCrash: d.onCrash,
+    },
   }))];
 }
 

@@ -130,6 +130,37 @@ describe('the hypervisor on HyperLab (deterministic)', () => {
     }
   });
 
+  it('does what each DomU\'s on_poweroff and on_reboot say: preserve keeps it, restart builds it again, destroy frees it',
+    { timeout: LONG }, async () => {
+      const session = startHyperLab({
+        harts: 2,
+        domains: [
+          { name: 'keep', file: KERNEL, memoryMiB: 8, onPoweroff: 'preserve' },
+          { name: 'again', file: KERNEL, memoryMiB: 8, onPoweroff: 'restart', onReboot: 'destroy' },
+        ],
+      });
+      try {
+        await bootAll(session, [0, 1, 2]);
+        await session.type(1, 'halt\r');
+        await session.until('keep to be kept', () => session.log().includes(
+          'd1 (keep) powered off: kept for inspection (preserve), its memory stays allocated'));
+        await session.type(2, 'halt\r');
+        await session.until('again\'s second boot', () => session.console(2).split('Welcome to HyperLab').length === 3);
+        expect(session.log()).toContain('d2 (again) powered off: building it again from its kernel');
+        const list = await listAfter(session);
+        expect(list).toMatch(/^d1 keep: shut down, HVM, 1 vCPU, 8 MiB/m);
+        expect(list).toMatch(/^d2 again: running, .* built 2 times$/m);
+        await session.type(2, 'reboot\r');
+        await session.until('again to be destroyed', () => session.log().includes(
+          'd2 (again) rebooted: destroyed, its memory scrubbed and freed'));
+        const after = await listAfter(session);
+        expect(after).not.toMatch(/^d2 again/m);
+        expect(after).toMatch(/^d1 keep: shut down/m);
+      } finally {
+        await session.stop();
+      }
+    });
+
   it('boots a DomU from a kernel file of the user\'s choice, ELF or Image, with two vCPUs', { timeout: LONG }, async () => {
     const options: HvOptions = {
       harts: 2,
