@@ -38,7 +38,7 @@ HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h include/hypercall.h $(LIB_HEADE
 
 # The small guest programs (guests/): each an ELF and a flat RISC-V Image of the same bytes.
 GUEST_COMMON := guests/start.S guests/guest.c
-GUEST_PROGS  := hostile spin exits cpubench hcall evtchn grant
+GUEST_PROGS  := hostile spin exits cpubench hcall evtchn grant builder
 GUEST_IMAGES := $(foreach p,$(GUEST_PROGS),$(OUT)/guests/$(p).elf $(OUT)/guests/$(p).img)
 
 SYSTEM_IMAGES := $(GUEST_IMAGES) $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
@@ -98,6 +98,14 @@ $(OUT)/guests/cpubench.elf: guests/cpubench.c $(GUEST_COMMON) guests/guest.h gue
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -I bench -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< \
 	    $(BENCH_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+
+# Domain 0 building a domain with the toolstack's library (toolstack/), the native kernel built in as the file it loads.
+TOOLSTACK_SRCS := $(wildcard toolstack/*.c)
+$(OUT)/guests/builder.elf: guests/builder.c guests/builder-kernel.S $(GUEST_COMMON) guests/guest.h guests/guest.ld \
+    $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h $(TOOLSTACK_SRCS) $(wildcard toolstack/*.h) $(OUT)/kernel.elf
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -I guests -I toolstack -DKERNEL_FILE='"$(OUT)/kernel.elf"' -T guests/guest.ld $(SYS_LDFLAGS) \
+	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S $< $(TOOLSTACK_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
 
 $(OUT)/guests/%.img: $(OUT)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@

@@ -135,6 +135,103 @@ struct domain *domain_build(int id, const struct domain_config *config)
     return error ? 0 : d;
 }
 
+/* A domain that ended is built again from its kernel, in its slot, with no createdomain in between. */
+static struct domain *rebuild(struct domain *d)
+{
+    struct domain_config config = d->config;
+    spin_lock(&build_lock);
+    domain_release(d);
+    int error = build_locked(d, d->id, &config);
+    spin_unlock(&build_lock);
+    return error ? 0 : d;
+}
+
+/* ---- domains the toolstack builds ---- */
+
+static long create_locked(struct domain *d, int id, const xen_domain_handle_t handle, int vcpus)
+{
+    memset(d, 0, sizeof *d);
+    d->id = id;
+    snprintf(d->config.name, sizeof d->config.name, "d%d", id);    /* its name is the toolstack's (xenstore) */
+    d->config.vcpus = vcpus;
+    d->config.on_poweroff = d->config.on_reboot = d->config.on_crash = ACTION_PRESERVE;
+    d->toolstack = 1;
+    d->has_handle = 1;
+    memcpy(d->handle, handle, sizeof d->handle);
+    d->vmid = (uint32_t)id;
+    d->vmid_epoch = ++epochs[id];
+    d->builds = ++builds[id];
+    d->weight = DEFAULT_WEIGHT;
+    d->nvcpus = vcpus;
+    if (p2m_create(d) < 0) {
+        d->state = DOMAIN_FREE;
+        return -XEN_ENOMEM;
+    }
+    d->created_at = time_now();
+    d->time_offset = 0 - d->created_at;
+    console_attach(d);
+    vuart_init(d);
+    vplic_init(d);
+    for (int i = 0; i < d->nvcpus; i++)
+        vcpu_init(&d->vcpus[i], d, i);
+    if (evtchn_init(d) < 0) {
+        domain_release(d);
+        return -XEN_ENOMEM;
+    }
+    grant_init(d);
+    d->pause_count = 1;             /* as Xen's: created paused; the toolstack's unpause starts it */
+    d->state = DOMAIN_RUNNING;
+    return 0;
+}
+
+/*
+ * domctl createdomain: an empty domain in slot `id` (-1: the lowest free
+ * one above 0), paused, its vCPUs offline, no memory (max_mem and
+ * populate_physmap give it some). Its id, or -EEXIST (the slot is in
+ * use), -ENOMEM (no slot or no memory).
+ */
+long domain_create(int id, const xen_domain_handle_t handle, int vcpus)
+{
+    spin_lock(&build_lock);
+    if (id < 0)
+        for (id = 1; id < NDOMAIN && domains[id].state != DOMAIN_FREE; id++)
+            ;
+    long result = id >= NDOMAIN ? -XEN_ENOMEM
+                : domains[id].state != DOMAIN_FREE ? -XEN_EEXIST
+                : create_locked(&domains[id], id, handle, vcpus);
+    spin_unlock(&build_lock);
+    if (result < 0)
+        return result;
+    hv_printk("d%d created by domain 0: %d vCPU%s, no memory yet, paused\n", id, vcpus, vcpus > 1 ? "s" : "");
+    return id;
+}
+
+/* domctl max_mem: d's RAM may grow to `bytes` (what it has stays, even above). */
+void domain_set_max_memory(struct domain *d, uint32_t bytes)
+{
+    spin_lock(&d->lock);
+    d->memory_bytes = bytes;
+    spin_unlock(&d->lock);
+}
+
+/* domctl max_vcpus: before any of its vCPUs started, d keeps the first `vcpus` of createdomain's. */
+long domain_set_max_vcpus(struct domain *d, uint32_t vcpus)
+{
+    long error = 0;
+    spin_lock(&sched_lock);
+    if (vcpus < 1 || vcpus > (uint32_t)d->nvcpus)
+        error = -XEN_EINVAL;
+    for (int i = 0; !error && i < d->nvcpus; i++)
+        if (d->vcpus[i].state != VCPU_OFFLINE)
+            error = -XEN_EBUSY;
+    if (!error) {
+        d->nvcpus = d->config.vcpus = (int)vcpus;
+        d->vplic.contexts = (int)vcpus;
+    }
+    spin_unlock(&sched_lock);
+    return error;
+}
+
 /* ---- the boot domains ---- */
 
 /* The kernel module node directly under `parent`, or -1. */
@@ -412,20 +509,19 @@ void domain_vcpu_left(struct domain *d)
     switch (action) {
     case ACTION_PRESERVE:
         d->state = DOMAIN_KEPT;
-        if (code == SHUTDOWN_crash)
+        if (d->toolstack)
+            hv_printk("d%d %s: kept for domain 0's toolstack to destroy or rebuild\n", d->id, what);
+        else if (code == SHUTDOWN_crash)
             hv_printk("d%d (%s) is kept for inspection: its memory stays allocated\n", d->id, d->config.name);
         else
             hv_printk("d%d (%s) %s: kept for inspection (preserve), its memory stays allocated\n", d->id,
                       d->config.name, what);
         break;
-    case ACTION_RESTART: {
-        struct domain_config config = d->config;
+    case ACTION_RESTART:
         hv_printk("d%d (%s) %s: building it again from its kernel\n", d->id, d->config.name, what);
-        domain_release(d);
-        if (domain_build(d->id, &config))
+        if (rebuild(d))
             log_domain(d);
         break;
-    }
     default:
         domain_release(d);
         if (code == SHUTDOWN_destroy)

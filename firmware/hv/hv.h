@@ -184,6 +184,7 @@ void mm_free(uint32_t address, uint32_t frames);
 uint32_t mm_alloc_megapage(int owner);
 uint32_t mm_free_frames(void);
 int mm_pin(uint32_t address);
+int mm_pin_owned(uint32_t address, int owner);
 void mm_unpin(uint32_t address);
 uint32_t mm_total_frames(void);
 
@@ -200,6 +201,9 @@ long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly)
 uint32_t p2m_release_ram(struct domain *d, uint32_t gpa);
 long p2m_populate_ram(struct domain *d, uint32_t gpa);
 void p2m_unmap_grant(struct domain *d, uint32_t gpa);
+uint32_t p2m_owned_frame(struct domain *d, uint32_t gpa);
+long p2m_map_foreign(struct domain *d, uint32_t gpa, uint32_t frame);
+long p2m_unmap_foreign(struct domain *d, uint32_t gpa, uint32_t *frame);
 int guest_copy_to(struct domain *d, uint32_t gpa, const void *src, uint32_t size);
 int guest_copy_from(struct domain *d, void *dst, uint32_t gpa, uint32_t size);
 int guest_zero(struct domain *d, uint32_t gpa, uint32_t size);
@@ -299,6 +303,8 @@ struct vcpu {
     uint64_t scheduled_at;          /* when it last got a pCPU */
     uint64_t credited_until;        /* credits are debited for time run up to here */
     int down;                       /* VCPUOP_down: kept, not run, until VCPUOP_up; sched_lock */
+    uint32_t hard_affinity;         /* bit n: it may run on pCPU n (setvcpuaffinity); sched_lock */
+    uint32_t soft_affinity;         /* reported only */
     /* event channels (evtchn.c; evtchn_lock) */
     uint32_t vcpu_info;             /* host address of its struct vcpu_info, 0 until it has one */
     uint16_t virq_port[NR_VIRQS];   /* the port each VIRQ is bound to on it, 0 for none */
@@ -402,6 +408,9 @@ struct domain {
     volatile uint32_t tot_pages;    /* frames of RAM it has now (memory_op changes it); d->lock */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
+    int toolstack;                  /* built by domain 0 (createdomain): kept when it shuts down, never rebuilt here */
+    int has_handle;
+    xen_domain_handle_t handle;     /* the toolstack's UUID for it */
 };
 extern struct domain domains[NDOMAIN];
 
@@ -492,6 +501,7 @@ void vcpu_timer_park(struct vcpu *v, int pcpu);
 void vcpu_stop_timers(struct vcpu *v);
 void vcpu_timer_unpark(struct vcpu *v);
 void vcpu_request_flush(struct vcpu *v);
+long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *context);
 
 /* ---- trap.c ---- */
 
@@ -524,9 +534,15 @@ void vsbi_handle(struct vcpu *v);
 #define HYPERCALL_DONE  (-0x7fff)
 
 void hypercall_handle(struct vcpu *v);
+void domain_handle(const struct domain *d, xen_domain_handle_t handle);
 const char *hypercall_name(int number);
 long copy_from_guest(void *dst, uint32_t gva, uint32_t n);
 long copy_to_guest(uint32_t gva, const void *src, uint32_t n);
+
+/* ---- domctl.c ---- */
+
+long domctl_op(struct vcpu *v);
+long sysctl_op(struct vcpu *v);
 
 /* ---- evtchn.c ---- */
 
@@ -580,6 +596,8 @@ void sched_init_vcpu(struct vcpu *v);
 void sched_wake(struct vcpu *v);                 /* sched_lock held */
 void sched_remove(struct vcpu *v);               /* sched_lock held */
 void sched_set_credit(struct domain *d, uint32_t weight, uint32_t cap);
+long sched_set_affinity(struct vcpu *v, uint32_t hard, uint32_t soft);
+uint32_t sched_online_pcpus(void);
 struct vcpu *sched_schedule(struct pcpu *p);
 void sched_deschedule(struct pcpu *p, int how);
 void sched_tick(void *data);
@@ -602,6 +620,9 @@ uint64_t ns_to_ticks(uint64_t ns);
 
 void domains_boot(void);
 struct domain *domain_build(int id, const struct domain_config *config);
+long domain_create(int id, const xen_domain_handle_t handle, int vcpus);
+void domain_set_max_memory(struct domain *d, uint32_t bytes);
+long domain_set_max_vcpus(struct domain *d, uint32_t vcpus);
 void domain_shutdown(struct domain *d, int code);
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
@@ -612,7 +633,6 @@ const char *domain_state_name(const struct domain *d);
 
 /* ---- loader.c ---- */
 
-int kernel_probe(const uint8_t *image, uint32_t size, const char **error);
 int kernel_load(struct domain *d, const uint8_t *image, uint32_t size, uint32_t *entry, const char **error);
 
 /* ---- dtb.c ---- */

@@ -11,11 +11,11 @@
  * Here so far: xen_version, console_io, sched_op (yield, block, shutdown,
  * poll), vcpu_op (up, down, is_up, singleshot timers, register_vcpu_info),
  * memory_op (decrease_reservation, populate_physmap, current and maximum
- * reservation, add_to_physmap of shared_info and grant table frames), event_channel_op (evtchn.c), grant_table_op (grant.c), hvm_op (set and get param), and for Dom0 sched_op
- * remote_shutdown, domctl
- * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo
- * and scheduler_op, and sysctl readconsole, physinfo, sched_id and
- * getdomaininfolist. The rest answer -ENOSYS.
+ * reservation, add_to_physmap of shared_info and grant table frames, and
+ * for Dom0 add_to_physmap_batch of foreign frames and remove_from_physmap),
+ * event_channel_op (evtchn.c), grant_table_op (grant.c), hvm_op (set and
+ * get param), and for Dom0 sched_op remote_shutdown, domctl and sysctl
+ * (domctl.c). The rest answer -ENOSYS.
  */
 #include "hv.h"
 #include "string.h"
@@ -88,11 +88,12 @@ static long string_to_guest(uint32_t gva, const char *text, uint32_t size)
     return 0;
 }
 
-/* A domain's handle (xen_domain_handle_t): its id in the last byte, until a toolstack sets one. */
-static void domain_handle(const struct domain *d, xen_domain_handle_t handle)
+/* A domain's handle (xen_domain_handle_t): the toolstack's, or its id in the last byte. */
+void domain_handle(const struct domain *d, xen_domain_handle_t handle)
 {
-    memset(handle, 0, sizeof(xen_domain_handle_t));
-    handle[15] = (uint8_t)d->id;
+    memcpy(handle, d->handle, sizeof(xen_domain_handle_t));
+    if (!d->has_handle)
+        handle[15] = (uint8_t)d->id;
 }
 
 /* ---- xen_version(cmd, arg) ---- */
@@ -309,6 +310,13 @@ static long vcpu_op(struct vcpu *v)
 
 /* ---- memory_op(cmd, arg) ---- */
 
+/* Is guest frame gpfn in the hypervisor's window? */
+static int in_window(uint64_t gpfn)
+{
+    uint32_t gpa = (uint32_t)gpfn << FRAME_SHIFT;
+    return gpfn < 1u << 20 && gpa >= GUEST_XEN_BASE && gpa - GUEST_XEN_BASE < GUEST_XEN_SIZE;
+}
+
 /* d's shared_info frame, or a frame of its grant table, at guest frame gpfn of the hypervisor's window. */
 static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
 {
@@ -319,7 +327,7 @@ static long add_to_physmap(struct vcpu *v, struct xen_add_to_physmap *map)
         return -XEN_ESRCH;
     struct domain *d = &domains[id];
     uint32_t gpa = map->gpfn << FRAME_SHIFT;
-    if (map->gpfn >= 1u << 20 || gpa < GUEST_XEN_BASE || gpa - GUEST_XEN_BASE >= GUEST_XEN_SIZE)
+    if (!in_window(map->gpfn))
         return -XEN_EINVAL;         /* only in the window the "xen,xen" node gives */
     switch (map->space) {
     case XENMAPSPACE_shared_info:
@@ -382,12 +390,103 @@ static long reservation(struct vcpu *v, uint32_t op, uint32_t start, uint32_t bu
     return (long)i;
 }
 
+/* Domain 0 maps frame idx of domain `foreign`'s RAM at window frame gpfn: 0 or the entry's error. */
+static int32_t map_foreign(struct vcpu *v, uint32_t foreign, xen_ulong_t idx, uint64_t gpfn)
+{
+    struct domain *self = v->domain;
+    if (foreign == (uint32_t)self->id || foreign == DOMID_SELF)
+        return -XEN_EINVAL;
+    if (foreign >= NDOMAIN || domains[foreign].state == DOMAIN_FREE)
+        return -XEN_ESRCH;
+    struct domain *d = &domains[foreign];
+    uint32_t gpa = idx << FRAME_SHIFT;
+    if (!in_window(gpfn) || idx >= 1u << 20 || gpa < GUEST_RAM_BASE || gpa - GUEST_RAM_BASE >= d->memory_bytes)
+        return -XEN_EINVAL;
+    uint32_t frame = p2m_owned_frame(d, gpa);
+    if (frame == 0 || mm_pin_owned(frame, d->id) < 0)
+        return -XEN_EINVAL;         /* not populated, or given back meanwhile */
+    long error = p2m_map_foreign(self, (uint32_t)gpfn << FRAME_SHIFT, frame);
+    if (error) {
+        mm_unpin(frame);
+        return (int32_t)error;
+    }
+    hfence_gvma_vmid(self->vmid);
+    return 0;
+}
+
+/*
+ * add_to_physmap_batch (XENMAPSPACE_gmfn_foreign), domain 0's alone:
+ * from entry `start` on, each entry's result in errs. 0, an error of the
+ * struct or of reaching its arrays, or HYPERCALL_DONE with a0 set for the
+ * guest to make the call again.
+ */
+static long add_to_physmap_batch(struct vcpu *v, uint32_t op, uint32_t start, uint32_t buffer)
+{
+    struct xen_add_to_physmap_batch b;
+    if (!is_dom0(v))
+        return -XEN_EPERM;
+    long error = copy_from_guest(&b, buffer, sizeof b);
+    if (error)
+        return error;
+    if ((b.domid != DOMID_SELF && b.domid != v->domain->id) || b.space != XENMAPSPACE_gmfn_foreign || start > b.size)
+        return -XEN_EINVAL;
+    if ((b.idxs.p | b.gpfns.p | b.errs.p) >> 32)
+        return -XEN_EFAULT;
+    for (uint32_t i = start; i < b.size; i++) {
+        if (i - start == MEMOP_BATCH) {
+            v->regs.x[A0] = op | i << MEMOP_EXTENT_SHIFT;
+            return HYPERCALL_DONE;
+        }
+        xen_ulong_t idx;
+        uint64_t gpfn;
+        error = copy_from_guest(&idx, (uint32_t)b.idxs.p + i * sizeof idx, sizeof idx);
+        if (!error)
+            error = copy_from_guest(&gpfn, (uint32_t)b.gpfns.p + i * sizeof gpfn, sizeof gpfn);
+        if (error)
+            return error;
+        int32_t result = map_foreign(v, b.foreign_domid, idx, gpfn);
+        error = copy_to_guest((uint32_t)b.errs.p + i * sizeof result, &result, sizeof result);
+        if (error) {
+            if (result == 0) {      /* the caller cannot learn it is mapped: undo it */
+                uint32_t frame;
+                if (p2m_unmap_foreign(v->domain, (uint32_t)gpfn << FRAME_SHIFT, &frame) == 0)
+                    mm_unpin(frame);
+            }
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* remove_from_physmap: the caller's foreign mapping at window frame gpfn goes. */
+static long remove_from_physmap(struct vcpu *v, uint32_t buffer)
+{
+    struct xen_remove_from_physmap r;
+    long error = copy_from_guest(&r, buffer, sizeof r);
+    if (error)
+        return error;
+    if (r.domid != DOMID_SELF && r.domid != v->domain->id)
+        return is_dom0(v) ? -XEN_EINVAL : -XEN_EPERM;
+    if (!in_window(r.gpfn))
+        return -XEN_EINVAL;
+    uint32_t frame;
+    error = p2m_unmap_foreign(v->domain, (uint32_t)r.gpfn << FRAME_SHIFT, &frame);
+    if (error == 0)
+        mm_unpin(frame);
+    return error;
+}
+
 static long memory_op(struct vcpu *v)
 {
-    uint32_t cmd = arg(v, 0) & MEMOP_CMD_MASK, start = arg(v, 0) >> MEMOP_EXTENT_SHIFT, buffer = arg(v, 1);
-    if (start && cmd != XENMEM_decrease_reservation && cmd != XENMEM_populate_physmap)
+    uint32_t op = arg(v, 0), cmd = op & MEMOP_CMD_MASK, start = op >> MEMOP_EXTENT_SHIFT, buffer = arg(v, 1);
+    if (start && cmd != XENMEM_decrease_reservation && cmd != XENMEM_populate_physmap &&
+        cmd != XENMEM_add_to_physmap_batch)
         return -XEN_ENOSYS;
     switch (cmd) {
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap_batch(v, cmd, start, buffer);
+    case XENMEM_remove_from_physmap:
+        return remove_from_physmap(v, buffer);
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return reservation(v, cmd, start, buffer);
@@ -467,182 +566,6 @@ static long hvm_op(struct vcpu *v)
 
 /* ---- Dom0's alone: domctl and sysctl ---- */
 
-/* What Xen's getdomaininfo says of d (public/domctl.h). */
-static void domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
-{
-    uint32_t flags = XEN_DOMINF_blocked;
-    uint64_t now = time_now(), ran = 0;
-    memset(info, 0, sizeof *info);
-    info->domain = (domid_t)d->id;
-    info->max_vcpu_id = d->nvcpus ? (uint32_t)d->nvcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
-    for (int i = 0; i < d->nvcpus; i++) {
-        const struct vcpu *v = &d->vcpus[i];
-        ran += vcpu_time_run(v, now);
-        if (v->state == VCPU_OFFLINE)
-            continue;
-        info->nr_online_vcpus++;
-        if (v->state != VCPU_BLOCKED)
-            flags &= ~XEN_DOMINF_blocked;
-        if (v->state == VCPU_RUNNING)
-            flags |= XEN_DOMINF_running;
-    }
-    info->flags = (info->nr_online_vcpus ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
-                  (d->pause_count ? XEN_DOMINF_paused : 0) |
-                  (d->state == DOMAIN_SHUTDOWN ? XEN_DOMINF_dying : 0) |
-                  (d->state == DOMAIN_KEPT ? XEN_DOMINF_shutdown | (uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift : 0);
-    info->tot_pages = d->tot_pages;
-    info->max_pages = d->memory_bytes / XEN_PAGE_SIZE;
-    info->cpu_time = ticks_to_ns(ran);
-    domain_handle(d, info->handle);
-    info->gpaddr_bits = info->arch_config.gaddr_bits = 34;
-}
-
-/*
- * Takes in the struct of a domctl or sysctl (`size` bytes at a0): Dom0's
- * alone, and of the interface version given. 0, or the call's error.
- */
-static long toolstack_op(struct vcpu *v, void *op, uint32_t size, const uint32_t *version, uint32_t expected)
-{
-    if (!is_dom0(v))
-        return -XEN_EPERM;
-    long error = copy_from_guest(op, arg(v, 0), size);
-    if (error)
-        return error;
-    return *version == expected ? 0 : -XEN_EACCES;
-}
-
-static long domctl(struct vcpu *v)
-{
-    struct xen_domctl op;
-    uint32_t buffer = arg(v, 0);
-    long error = toolstack_op(v, &op, sizeof op, &op.interface_version, XEN_DOMCTL_INTERFACE_VERSION);
-    if (error)
-        return error;
-    if (op.domain >= NDOMAIN || domains[op.domain].state == DOMAIN_FREE)
-        return -XEN_ESRCH;
-    struct domain *d = &domains[op.domain];
-    switch (op.cmd) {
-    case XEN_DOMCTL_getdomaininfo:
-        domain_info(d, &op.u.getdomaininfo);
-        return copy_to_guest(buffer, &op, sizeof op);
-    case XEN_DOMCTL_getvcpuinfo: {
-        struct xen_domctl_getvcpuinfo *info = &op.u.getvcpuinfo;
-        if (info->vcpu >= (uint32_t)d->nvcpus)
-            return -XEN_EINVAL;
-        const struct vcpu *vcpu = &d->vcpus[info->vcpu];
-        int state = vcpu->state;
-        info->online = state != VCPU_OFFLINE;
-        info->blocked = state == VCPU_BLOCKED;
-        info->running = state == VCPU_RUNNING;
-        info->cpu_time = ticks_to_ns(vcpu_time_run(vcpu, time_now()));
-        info->cpu = (uint32_t)vcpu->processor;
-        return copy_to_guest(buffer, &op, sizeof op);
-    }
-    case XEN_DOMCTL_scheduler_op: {
-        struct xen_domctl_scheduler_op *sched = &op.u.scheduler_op;
-        if (sched->sched_id != XEN_SCHEDULER_CREDIT)
-            return -XEN_EINVAL;
-        if (sched->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
-            sched->u.credit.weight = (uint16_t)d->weight;
-            sched->u.credit.cap = (uint16_t)d->cap;
-            return copy_to_guest(buffer, &op, sizeof op);
-        }
-        if (sched->cmd != XEN_DOMCTL_SCHEDOP_putinfo)
-            return -XEN_EINVAL;
-        sched_set_credit(d, sched->u.credit.weight, sched->u.credit.cap);
-        return 0;
-    }
-    case XEN_DOMCTL_pausedomain:
-        return d == v->domain || domain_pause(d) < 0 ? -XEN_EINVAL : 0;
-    case XEN_DOMCTL_unpausedomain:
-        return domain_unpause(d) < 0 ? -XEN_EINVAL : 0;
-    case XEN_DOMCTL_destroydomain:
-        if (d == v->domain)
-            return -XEN_EINVAL;
-        return domain_destroy(d) < 0 ? -XEN_EBUSY : 0;     /* -EBUSY: it is shutting down already */
-    default:
-        return -XEN_ENOSYS;
-    }
-}
-
-static long sysctl(struct vcpu *v)
-{
-    struct xen_sysctl op;
-    uint32_t buffer = arg(v, 0);
-    long error = toolstack_op(v, &op, sizeof op, &op.interface_version, XEN_SYSCTL_INTERFACE_VERSION);
-    if (error)
-        return error;
-    switch (op.cmd) {
-    case XEN_SYSCTL_physinfo: {
-        struct xen_sysctl_physinfo *info = &op.u.physinfo;
-        memset(info, 0, sizeof *info);
-        info->threads_per_core = 1;
-        info->cores_per_socket = (uint32_t)host.npcpus;
-        for (int i = 0; i < host.npcpus; i++)
-            info->nr_cpus += pcpus[i].online != 0;
-        info->max_cpu_id = (uint32_t)host.npcpus - 1;
-        info->nr_nodes = 1;
-        info->cpu_khz = host.timebase_hz / 1000;
-        info->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
-        info->total_pages = mm_total_frames();
-        info->free_pages = mm_free_frames();
-        info->max_mfn = ((uint64_t)host.ram_base + host.ram_size) / XEN_PAGE_SIZE - 1;
-        break;
-    }
-    case XEN_SYSCTL_readconsole: {
-        struct xen_sysctl_readconsole *read = &op.u.readconsole;
-        uint32_t to = (uint32_t)read->buffer.p, done = 0, index = read->index;
-        char chunk[CONSOLE_CHUNK];
-        if (read->buffer.p >> 32)
-            return -XEN_EFAULT;
-        for (int incremental = read->incremental; done < read->count; incremental = 1) {
-            uint32_t want = read->count - done < sizeof chunk ? read->count - done : sizeof chunk;
-            uint32_t at = index;
-            uint32_t n = console_ring_read(chunk, want, &index, incremental, 0);
-            if (n == 0)
-                break;
-            error = copy_to_guest(to + done, chunk, n);
-            if (error) {
-                index = at;
-                break;
-            }
-            done += n;
-        }
-        if (error)
-            return error;
-        if (read->clear)
-            console_ring_read(chunk, 0, &index, 1, 1);
-        read->index = index;
-        read->count = done;
-        break;
-    }
-    case XEN_SYSCTL_sched_id:
-        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
-        break;
-    case XEN_SYSCTL_getdomaininfolist: {
-        struct xen_sysctl_getdomaininfolist *list = &op.u.getdomaininfolist;
-        uint32_t to = (uint32_t)list->buffer.p, written = 0;
-        if (list->buffer.p >> 32)
-            return -XEN_EFAULT;
-        for (int id = list->first_domain; id < NDOMAIN && written < list->max_domains; id++) {
-            struct xen_domctl_getdomaininfo info;
-            if (domains[id].state == DOMAIN_FREE)
-                continue;
-            domain_info(&domains[id], &info);
-            error = copy_to_guest(to + written * sizeof info, &info, sizeof info);
-            if (error)
-                return error;
-            written++;
-        }
-        list->num_domains = written;
-        break;
-    }
-    default:
-        return -XEN_ENOSYS;
-    }
-    return copy_to_guest(buffer, &op, sizeof op);
-}
-
 static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
     [__HYPERVISOR_memory_op] = memory_op,
     [__HYPERVISOR_xen_version] = xen_version,
@@ -652,8 +575,8 @@ static const hypercall_fn hypercalls[HYPERCALL_COUNT] = {
     [__HYPERVISOR_event_channel_op] = event_channel_op,
     [__HYPERVISOR_grant_table_op] = grant_table_op,
     [__HYPERVISOR_hvm_op] = hvm_op,
-    [__HYPERVISOR_sysctl] = sysctl,
-    [__HYPERVISOR_domctl] = domctl,
+    [__HYPERVISOR_sysctl] = sysctl_op,
+    [__HYPERVISOR_domctl] = domctl_op,
 };
 
 static const char *const names[HYPERCALL_COUNT] = {

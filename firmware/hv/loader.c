@@ -1,162 +1,22 @@
 /*
- * loader.c: puts a kernel into a domain's memory, as QEMU's `virt` board
- * does for a machine: an ELF32 RISC-V executable at its segments'
- * physical addresses, or a flat RISC-V boot Image (the header Linux's boot
- * protocol defines) at the start of RAM plus its text_offset. Nothing in
- * the file is trusted: every field is checked against the file's size and
- * the domain's memory before a byte is copied.
+ * loader.c: puts a boot domain's kernel into its memory (the checks and
+ * the layout are kernel_image.c's, shared with domain 0's toolstack).
  */
 #include "hv.h"
-#include "string.h"
+#include "kernel_image.h"
 
-/* ELF32 (System V ABI). */
-#define EI_NIDENT    16
-#define ELFCLASS32   1
-#define ELFDATA2LSB  1
-#define ET_EXEC      2
-#define EM_RISCV     243
-#define PT_LOAD      1
-
-struct elf32_header {
-    uint8_t ident[EI_NIDENT];
-    uint16_t type, machine;
-    uint32_t version, entry, phoff, shoff, flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf32_phdr {
-    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-/* The RISC-V boot Image header (Documentation/riscv/boot-image-header.rst). */
-struct image_header {
-    uint32_t code0, code1;
-    uint32_t text_offset_lo, text_offset_hi;
-    uint32_t image_size_lo, image_size_hi;
-    uint32_t flags_lo, flags_hi;
-    uint32_t version, res1;
-    uint32_t res2_lo, res2_hi;
-    uint8_t magic[8];               /* "RISCV\0\0\0", deprecated */
-    uint32_t magic2;                /* "RSC\x05" */
-    uint32_t res3;
-};
-#define IMAGE_MAGIC2 0x05435352u
-
-enum kernel_kind { KERNEL_NONE, KERNEL_ELF, KERNEL_IMAGE };
-
-static int is_elf(const uint8_t *image, uint32_t size)
+static int put(void *context, uint32_t gpa, const void *data, uint32_t n)
 {
-    return size >= sizeof(struct elf32_header) && image[0] == 0x7f && image[1] == 'E' &&
-           image[2] == 'L' && image[3] == 'F';
-}
-
-static int is_riscv_image(const uint8_t *image, uint32_t size)
-{
-    const struct image_header *h = (const void *)image;
-    return size >= sizeof *h && h->magic2 == IMAGE_MAGIC2;
+    struct domain *d = context;
+    return data ? guest_copy_to(d, gpa, data, n) : guest_zero(d, gpa, n);
 }
 
 /*
- * What kind of kernel `image` is (KERNEL_ELF or KERNEL_IMAGE), or
- * KERNEL_NONE with *error saying why it cannot be booted.
- */
-int kernel_probe(const uint8_t *image, uint32_t size, const char **error)
-{
-    if (is_riscv_image(image, size))
-        return KERNEL_IMAGE;
-    if (!is_elf(image, size)) {
-        *error = "neither an ELF executable nor a RISC-V Image";
-        return KERNEL_NONE;
-    }
-    const struct elf32_header *h = (const void *)image;
-    if (h->ident[4] != ELFCLASS32 || h->ident[5] != ELFDATA2LSB)
-        *error = "not a 32-bit little-endian ELF";
-    else if (h->machine != EM_RISCV || h->type != ET_EXEC)
-        *error = "not a RISC-V executable";
-    else if (h->phentsize != sizeof(struct elf32_phdr) || h->phoff > size ||
-             (uint32_t)h->phnum * sizeof(struct elf32_phdr) > size - h->phoff)
-        *error = "program headers outside the file";
-    else
-        return KERNEL_ELF;
-    return KERNEL_NONE;
-}
-
-/* Is [gpa, gpa + size) inside the domain's RAM? */
-static int in_guest_ram(const struct domain *d, uint32_t gpa, uint32_t size)
-{
-    return gpa >= GUEST_RAM_BASE && size <= d->memory_bytes &&
-           gpa - GUEST_RAM_BASE <= d->memory_bytes - size;
-}
-
-static int load_elf(struct domain *d, const uint8_t *image, uint32_t size, uint32_t *entry, const char **error)
-{
-    const struct elf32_header *h = (const void *)image;
-    const struct elf32_phdr *ph = (const void *)(image + h->phoff);
-    int loaded = 0;
-    for (int i = 0; i < h->phnum; i++) {
-        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
-            continue;
-        if (ph[i].filesz > ph[i].memsz || ph[i].offset > size || ph[i].filesz > size - ph[i].offset) {
-            *error = "a segment lies outside the file";
-            return -1;
-        }
-        if (!in_guest_ram(d, ph[i].paddr, ph[i].memsz)) {
-            *error = "a segment lies outside the domain's memory";
-            return -1;
-        }
-        guest_copy_to(d, ph[i].paddr, image + ph[i].offset, ph[i].filesz);
-        if (ph[i].paddr + ph[i].memsz > d->kernel_end)
-            d->kernel_end = ph[i].paddr + ph[i].memsz;
-        guest_zero(d, ph[i].paddr + ph[i].filesz, ph[i].memsz - ph[i].filesz);
-        loaded = 1;
-    }
-    if (!loaded) {
-        *error = "no loadable segment";
-        return -1;
-    }
-    if (!in_guest_ram(d, h->entry, 4)) {
-        *error = "the entry point is outside the domain's memory";
-        return -1;
-    }
-    *entry = h->entry;
-    return 0;
-}
-
-static int load_image(struct domain *d, const uint8_t *image, uint32_t size, uint32_t *entry, const char **error)
-{
-    const struct image_header *h = (const void *)image;
-    uint32_t offset = h->text_offset_lo, footprint = h->image_size_lo;
-    if (h->text_offset_hi || h->image_size_hi) {
-        *error = "text_offset or image_size beyond 4 GiB";
-        return -1;
-    }
-    if (offset == 0 && footprint == 0)
-        offset = GUEST_IMAGE_OFFSET;        /* an old header without the fields */
-    if (footprint < size)
-        footprint = size;
-    if (offset % FRAME_SIZE || !in_guest_ram(d, GUEST_RAM_BASE + offset, footprint)) {
-        *error = "the Image does not fit the domain's memory at its text_offset";
-        return -1;
-    }
-    guest_copy_to(d, GUEST_RAM_BASE + offset, image, size);
-    d->kernel_end = GUEST_RAM_BASE + offset + footprint;
-    *entry = GUEST_RAM_BASE + offset;
-    return 0;
-}
-
-/*
- * Loads the kernel into the domain's (zeroed) RAM and sets *entry. 0, or
- * -1 with *error saying what is wrong with the file.
+ * Loads the kernel into the domain's (zeroed) RAM, sets *entry and
+ * d->kernel_end. 0, or -1 with *error saying what is wrong with the file.
  */
 int kernel_load(struct domain *d, const uint8_t *image, uint32_t size, uint32_t *entry, const char **error)
 {
-    d->kernel_end = 0;
-    switch (kernel_probe(image, size, error)) {
-    case KERNEL_ELF:
-        return load_elf(d, image, size, entry, error);
-    case KERNEL_IMAGE:
-        return load_image(d, image, size, entry, error);
-    default:
-        return -1;
-    }
+    struct kernel_sink sink = { .ram_base = GUEST_RAM_BASE, .ram_size = d->memory_bytes, .put = put, .context = d };
+    return kernel_place(image, size, &sink, entry, &d->kernel_end, error);
 }

@@ -206,6 +206,18 @@ int mm_pin(uint32_t address)
     return ok ? 0 : -1;
 }
 
+/* mm_pin, only if the frame is `owner`'s now (so that one it gave back meanwhile is never pinned). */
+int mm_pin_owned(uint32_t address, int owner)
+{
+    uint32_t i = frame_index(address);
+    spin_lock(&mm.lock);
+    int ok = i < mm.frames && mm.owner[i] == owner && mm.pins[i] != 0xffff;
+    if (ok)
+        mm.pins[i]++;
+    spin_unlock(&mm.lock);
+    return ok ? 0 : -1;
+}
+
 /* A mapping of the frame at `address` is gone: the last one frees it if its domain has. */
 void mm_unpin(uint32_t address)
 {

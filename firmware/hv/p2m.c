@@ -15,7 +15,10 @@
  * not the domain's RAM: its shared_info, its grant table, pages other
  * domains granted it. Their leaves carry PTE_BORROWED (a bit the G-stage
  * leaves to software), so that p2m_destroy frees none of them: each
- * belongs to whoever lent it. d->lock guards changes to d's table.
+ * belongs to whoever lent it. Domain 0's foreign mappings of another
+ * domain's RAM (the domain builder's, the back ends') are there too,
+ * marked PTE_FOREIGN as well: each pins its frame, and p2m_destroy lets
+ * go of the pins still held. d->lock guards changes to d's table.
  */
 #include "hv.h"
 #include "string.h"
@@ -27,6 +30,7 @@
 #define HGATP_MODE_SV32X4 0x80000000u
 #define HGATP_VMID_SHIFT  22
 #define PTE_BORROWED      0x100u      /* RSW bit 8: a frame mapped here, not owned through this mapping */
+#define PTE_FOREIGN       0x200u      /* RSW bit 9: ... another domain's RAM, mapped by domain 0 and pinned */
 
 static uint32_t make_pte(uint32_t address, uint32_t flags)
 {
@@ -107,6 +111,8 @@ void p2m_destroy(struct domain *d)
         for (uint32_t j = 0; j < TABLE_ENTRIES; j++)
             if ((entries[j] & (PTE_V | PTE_BORROWED)) == PTE_V)
                 mm_free(pte_address(entries[j]), 1);
+            else if ((entries[j] & (PTE_V | PTE_FOREIGN)) == (PTE_V | PTE_FOREIGN))
+                mm_unpin(pte_address(entries[j]));
         mm_free(pte_address(pte), 1);
     }
     mm_free((uint32_t)(uintptr_t)d->gstage_root, ROOT_FRAMES);
@@ -228,13 +234,8 @@ long p2m_populate_ram(struct domain *d, uint32_t gpa)
     return error;
 }
 
-/*
- * Maps another domain's frame (a grant) at window address gpa of d:
- * readable, writable unless `readonly`, never executable. 0, -XEN_EBUSY
- * if gpa holds a frame already, -XEN_ENOMEM. The caller fences its own
- * hart; no other hart can hold a translation of an address that had none.
- */
-long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly)
+/* A frame d does not own at window address gpa, with these leaf flags. 0, -XEN_EBUSY (one is there), -XEN_ENOMEM. */
+static long map_borrowed(struct domain *d, uint32_t gpa, uint32_t frame, uint32_t flags)
 {
     long error = 0;
     spin_lock(&d->lock);
@@ -244,9 +245,20 @@ long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly)
     else if (*leaf & PTE_V)
         error = -XEN_EBUSY;
     else
-        *leaf = make_pte(frame, PTE_V | PTE_R | (readonly ? 0 : PTE_W | PTE_D) | PTE_U | PTE_A | PTE_BORROWED);
+        *leaf = make_pte(frame, flags);
     spin_unlock(&d->lock);
     return error;
+}
+
+/*
+ * Maps another domain's frame (a grant) at window address gpa of d:
+ * readable, writable unless `readonly`, never executable. 0, -XEN_EBUSY
+ * if gpa holds a frame already, -XEN_ENOMEM. The caller fences its own
+ * hart; no other hart can hold a translation of an address that had none.
+ */
+long p2m_map_grant(struct domain *d, uint32_t gpa, uint32_t frame, int readonly)
+{
+    return map_borrowed(d, gpa, frame, PTE_V | PTE_R | (readonly ? 0 : PTE_W | PTE_D) | PTE_U | PTE_A | PTE_BORROWED);
 }
 
 /* Takes the grant mapping at window address gpa of d away; no vCPU of d uses it once this returns. */
@@ -258,6 +270,58 @@ void p2m_unmap_grant(struct domain *d, uint32_t gpa)
         *leaf = 0;
     spin_unlock(&d->lock);
     p2m_flush(d);
+}
+
+/* The host frame at RAM address gpa (frame-aligned) of d that d owns, not one it borrows; 0 if none. */
+uint32_t p2m_owned_frame(struct domain *d, uint32_t gpa)
+{
+    uint32_t frame = 0;
+    spin_lock(&d->lock);
+    uint32_t pte = d->gstage_root ? d->gstage_root[gpa >> 22] : 0;
+    if ((pte & PTE_V) && pte_is_leaf(pte))
+        frame = pte_address(pte) + (gpa & (MEGAPAGE - FRAME_SIZE));
+    else if (pte & PTE_V) {
+        uint32_t leaf = ((uint32_t *)(uintptr_t)pte_address(pte))[(gpa >> FRAME_SHIFT) & (TABLE_ENTRIES - 1)];
+        if ((leaf & (PTE_V | PTE_BORROWED)) == PTE_V)
+            frame = pte_address(leaf);
+    }
+    spin_unlock(&d->lock);
+    return frame;
+}
+
+/*
+ * Maps another domain's RAM frame (pinned by the caller) at window address
+ * gpa of d: read-write, never executable. 0, -XEN_EBUSY if gpa holds a
+ * frame already, -XEN_ENOMEM. No other hart can hold a translation of an
+ * address that had none; the caller fences its own.
+ */
+long p2m_map_foreign(struct domain *d, uint32_t gpa, uint32_t frame)
+{
+    return map_borrowed(d, gpa, frame, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | PTE_BORROWED | PTE_FOREIGN);
+}
+
+/*
+ * Takes the foreign mapping at window address gpa of d away; *frame gets
+ * the frame, for the caller to unpin once no vCPU of d can use it (when
+ * this returns). -XEN_EINVAL if gpa holds no foreign mapping.
+ */
+long p2m_unmap_foreign(struct domain *d, uint32_t gpa, uint32_t *frame)
+{
+    long error = -XEN_EINVAL;
+    spin_lock(&d->lock);
+    uint32_t pte = d->gstage_root[gpa >> 22];
+    if ((pte & PTE_V) && !pte_is_leaf(pte)) {
+        uint32_t *leaf = (uint32_t *)(uintptr_t)pte_address(pte) + ((gpa >> FRAME_SHIFT) & (TABLE_ENTRIES - 1));
+        if ((*leaf & (PTE_V | PTE_FOREIGN)) == (PTE_V | PTE_FOREIGN)) {
+            *frame = pte_address(*leaf);
+            *leaf = 0;
+            error = 0;
+        }
+    }
+    spin_unlock(&d->lock);
+    if (error == 0)
+        p2m_flush(d);
+    return error;
 }
 
 /*

@@ -25,6 +25,8 @@
 #ifndef HV_PARAMS_H
 #define HV_PARAMS_H
 
+#include "fdt_write.h"
+
 #define HV_BASE            0x80400000u  /* where the SBI firmware jumps: hv.ld */
 #define NPCPU              16           /* harts the hypervisor can run on */
 #define NDOMAIN            8            /* domains: Dom0 and up to 7 DomUs */
@@ -43,18 +45,11 @@
 #define DEFAULT_WEIGHT     256          /* credit scheduler weight (as Xen's) */
 
 /* Guest-physical map of an HVM domain (above). */
-#define GUEST_RAM_BASE     0x80000000u
-#define GUEST_UART_BASE    0x10000000u
-#define GUEST_UART_SIZE    0x100u
-#define GUEST_UART_IRQ     10
-#define GUEST_PLIC_BASE    0x0c000000u
-#define GUEST_PLIC_SIZE    0x600000u
-#define GUEST_PLIC_SOURCES 96           /* riscv,ndev, as QEMU virt */
+/* GUEST_RAM_BASE, GUEST_UART_*, GUEST_PLIC_BASE, _SIZE, _SOURCES: fdt_write.h, the board's one description. */
 #define GUEST_PLIC_PRIORITY_MAX 7
 #define GUEST_FDT_LIMIT    0xc0000000u  /* the tree stays below 3 GiB, as QEMU's */
 #define GUEST_FDT_ALIGN    0x200000u
 #define GUEST_FDT_MAX      8192         /* bytes of a domain's device tree */
-#define GUEST_IMAGE_OFFSET 0x400000u    /* where a flat Image goes without text_offset */
 
 /* The credit scheduler (credit1), in Xen's units: 10 credits per ms. */
 #define CREDITS_PER_MSEC   10

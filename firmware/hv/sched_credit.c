@@ -65,14 +65,23 @@ static void runq_remove(struct vcpu *v)
     pcpus[v->processor].runq_length--;
 }
 
-/* The first vCPU of p's queue that may run (not parked, not down, its domain not paused), or 0. */
-static struct vcpu *runq_first(struct pcpu *p, int better_than)
+/* May v run on pCPU `pcpu` (its hard affinity)? */
+static int allowed(const struct vcpu *v, int pcpu)
+{
+    return v->hard_affinity >> pcpu & 1;
+}
+
+/*
+ * The first vCPU of p's queue that may run on pCPU `on` (not parked, not
+ * down, its domain not paused, its affinity allowing), or 0.
+ */
+static struct vcpu *runq_first(struct pcpu *p, int better_than, int on)
 {
     for (struct list *at = p->runq.next; at != &p->runq; at = at->next) {
         struct vcpu *v = runq_entry(at);
         if (v->priority >= better_than)
             return 0;
-        if (!v->parked && !v->down && !v->domain->pause_count)
+        if (!v->parked && !v->down && !v->domain->pause_count && allowed(v, on))
             return v;
     }
     return 0;
@@ -88,16 +97,25 @@ static int pcpu_idle(const struct pcpu *p)
     return p->online && p->current == 0 && p->runq_length == 0;
 }
 
-/* Where a waking vCPU should run: its own pCPU if idle, else an idle one, else its own (if up). */
+/*
+ * Where a waking vCPU should run, among the pCPUs its affinity allows:
+ * its own pCPU if idle, else an idle one, else its own (if up), else the
+ * first that is up.
+ */
 static int pick_pcpu(const struct vcpu *v)
 {
     struct pcpu *own = &pcpus[v->processor];
-    if (pcpu_idle(own))
+    if (allowed(v, own->id) && pcpu_idle(own))
         return own->id;
     for (int i = 0; i < host.npcpus; i++)
-        if (pcpu_idle(&pcpus[i]))
+        if (allowed(v, i) && pcpu_idle(&pcpus[i]))
             return i;
-    return own->online ? own->id : 0;
+    if (allowed(v, own->id) && own->online)
+        return own->id;
+    for (int i = 0; i < host.npcpus; i++)
+        if (allowed(v, i) && pcpus[i].online)
+            return i;
+    return 0;                       /* setvcpuaffinity keeps an online pCPU in every mask */
 }
 
 /* Makes p reschedule if v is better than what p runs (or p is idle). */
@@ -122,6 +140,40 @@ void sched_wake(struct vcpu *v)
     v->processor = pick_pcpu(v);
     runq_insert(&pcpus[v->processor], v);
     tickle(&pcpus[v->processor], v);
+}
+
+/* The pCPUs that are up, as a mask. */
+uint32_t sched_online_pcpus(void)
+{
+    uint32_t mask = 0;
+    for (int i = 0; i < host.npcpus; i++)
+        if (pcpus[i].online)
+            mask |= 1u << i;
+    return mask;
+}
+
+/*
+ * domctl setvcpuaffinity: v may run only on the pCPUs of `hard` (bit n,
+ * pCPU n) from now on: queued elsewhere, it moves; running elsewhere, its
+ * pCPU reschedules at once. `soft` is kept for getvcpuaffinity. -EINVAL
+ * if no pCPU of `hard` is up.
+ */
+long sched_set_affinity(struct vcpu *v, uint32_t hard, uint32_t soft)
+{
+    if ((hard & sched_online_pcpus()) == 0)
+        return -XEN_EINVAL;
+    spin_lock(&sched_lock);
+    v->hard_affinity = hard;
+    v->soft_affinity = soft;
+    if (v->state == VCPU_RUNNABLE && !allowed(v, v->processor)) {
+        runq_remove(v);
+        v->processor = pick_pcpu(v);
+        runq_insert(&pcpus[v->processor], v);
+        tickle(&pcpus[v->processor], v);
+    } else if (v->state == VCPU_RUNNING && !allowed(v, v->processor))
+        pcpu_raise_softirq(&pcpus[v->processor], SOFTIRQ_SCHEDULE);
+    spin_unlock(&sched_lock);
+    return 0;
 }
 
 /* Domain 0 sets d's weight (0: as it was) and cap (0xffff: as it was), from the next accounting on. */
@@ -243,7 +295,7 @@ static void accounting(void *data)
     for (int i = 0; i < host.npcpus; i++) {
         struct pcpu *p = &pcpus[i];
         runq_sort(p);
-        struct vcpu *waiting = runq_first(p, PRIO_NONE);
+        struct vcpu *waiting = runq_first(p, PRIO_NONE, p->id);
         if (waiting && priority_of(waiting) < priority_of(p->current))
             pcpu_raise_softirq(p, SOFTIRQ_SCHEDULE);
     }
@@ -269,7 +321,7 @@ void sched_tick(void *data)
         if (v->priority == PRIO_BOOST)
             v->priority = PRIO_UNDER;
         p->ticks++;
-        struct vcpu *waiting = runq_first(p, PRIO_NONE);
+        struct vcpu *waiting = runq_first(p, PRIO_NONE, p->id);
         reschedule = p->ticks >= TICKS_PER_TSLICE || v->parked ||
                      (waiting && waiting->priority < v->priority);
         timer_set(&p->tick, p->id, now + ms_to_ticks(TICK_MS));
@@ -284,7 +336,7 @@ static struct vcpu *steal(struct pcpu *p, int than)
 {
     for (int n = 1; n < host.npcpus; n++) {
         struct pcpu *victim = &pcpus[(p->id + n) % host.npcpus];
-        struct vcpu *v = runq_first(victim, than);
+        struct vcpu *v = runq_first(victim, than, p->id);
         if (v) {
             runq_remove(v);
             v->processor = p->id;
@@ -339,7 +391,13 @@ static struct domain *leave(struct pcpu *p, int how, uint64_t now)
         v->state = VCPU_RUNNABLE;
         v->suspended = 0;
         vcpu_timer_park(v, p->id);
-        runq_insert(p, v);
+        if (allowed(v, p->id))
+            runq_insert(p, v);
+        else {                      /* its affinity changed: to a pCPU it may use */
+            v->processor = pick_pcpu(v);
+            runq_insert(&pcpus[v->processor], v);
+            tickle(&pcpus[v->processor], v);
+        }
     }
     d->on_cpu--;
     return d->state == DOMAIN_SHUTDOWN && d->on_cpu == 0 ? d : 0;
@@ -360,7 +418,7 @@ void sched_deschedule(struct pcpu *p, int how)
 static int may_continue(const struct vcpu *v)
 {
     return v && v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING && !v->parked && !v->down &&
-           !v->domain->pause_count;
+           !v->domain->pause_count && allowed(v, v->processor);
 }
 
 /*
@@ -378,7 +436,7 @@ struct vcpu *sched_schedule(struct pcpu *p)
     if (v)
         burn_credits(v, now);
     int best = keep ? v->priority : PRIO_NONE;
-    struct vcpu *head = runq_first(p, PRIO_NONE);
+    struct vcpu *head = runq_first(p, PRIO_NONE, p->id);
     if (priority_of(head) < best)
         best = priority_of(head);
     if (best >= PRIO_OVER) {

@@ -25,6 +25,7 @@ void vcpu_init(struct vcpu *v, struct domain *d, int id)
     v->id = id;
     v->state = VCPU_OFFLINE;
     v->processor = (d->id + id) % host.npcpus;
+    v->hard_affinity = v->soft_affinity = ~0u;
     v->timer_deadline = NO_DEADLINE;
     timer_init(&v->timer, vcpu_timer_fired, v);
     timer_init(&v->singleshot, vcpu_singleshot_fired, v);
@@ -32,17 +33,11 @@ void vcpu_init(struct vcpu *v, struct domain *d, int id)
     sched_init_vcpu(v);
 }
 
-/*
- * Starts an offline vCPU at `pc` in VS-mode, translation and interrupts
- * off, with a0 and a1: how a hart comes out of reset or HSM hart_start.
- * Called with sched_lock held.
- */
-void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1)
+/* An offline vCPU's registers as a hart's out of reset: at `pc` in VS-mode, translation and interrupts off. */
+static void reset(struct vcpu *v, uint32_t pc)
 {
     memset(&v->regs, 0, sizeof v->regs);
     v->regs.pc = pc;
-    v->regs.x[10] = a0;
-    v->regs.x[11] = a1;
     v->regs.sstatus = SSTATUS_SPP_VS;
     v->vsstatus = v->vsie = v->vstvec = v->vsscratch = v->vsepc = v->vscause = v->vstval = v->vsatp = 0;
     v->hvip = 0;
@@ -51,7 +46,41 @@ void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1)
     v->suspended = 0;
     v->down = 0;
     v->flush_requested = v->flush_done;
+}
+
+/*
+ * Starts an offline vCPU at `pc` with a0 and a1: how a hart comes out of
+ * reset or HSM hart_start. Called with sched_lock held.
+ */
+void vcpu_start(struct vcpu *v, uint32_t pc, uint32_t a0, uint32_t a1)
+{
+    reset(v, pc);
+    v->regs.x[10] = a0;
+    v->regs.x[11] = a1;
     sched_wake(v);
+}
+
+/*
+ * domctl setvcpucontext: an offline vCPU gets these registers, as at
+ * reset (VS-mode, interrupts off), and with VGCF_online starts: it runs
+ * once its domain is unpaused. -EBUSY if it runs already.
+ */
+long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *context)
+{
+    long error = 0;
+    spin_lock(&sched_lock);
+    if (v->state != VCPU_OFFLINE || v->domain->state != DOMAIN_RUNNING)
+        error = -XEN_EBUSY;
+    else {
+        reset(v, context->pc);
+        for (int i = 1; i < 32; i++)
+            v->regs.x[i] = context->x[i];
+        v->vsatp = context->satp;
+        if (context->flags & VGCF_online)
+            sched_wake(v);
+    }
+    spin_unlock(&sched_lock);
+    return error;
 }
 
 /*

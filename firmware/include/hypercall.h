@@ -55,6 +55,7 @@
 #define XEN_EACCES                  13
 #define XEN_EFAULT                  14
 #define XEN_EBUSY                   16
+#define XEN_EEXIST                  17
 #define XEN_ENOMEM                  12
 #define XEN_EINVAL                  22
 #define XEN_ENOSPC                  28
@@ -72,6 +73,8 @@ typedef struct {
 
 #define DOMID_SELF                  0x7ff0u
 #define DOMID_INVALID               0x7ff4u
+#define DOMID_ANY                   0x7ff5u   /* createdomain: the hypervisor picks the id */
+#define DOMID_FIRST_RESERVED        0x7ff0u
 
 /* ---- xen_version(cmd, arg) (public/version.h) ---- */
 
@@ -181,6 +184,8 @@ struct vcpu_register_vcpu_info {
 #define XENMEM_current_reservation  3   /* arg: domid_t *; returns its pages */
 #define XENMEM_maximum_reservation  4   /* arg: domid_t *; returns the most pages it may have */
 #define XENMEM_add_to_physmap       7   /* arg: struct xen_add_to_physmap */
+#define XENMEM_remove_from_physmap  15  /* arg: struct xen_remove_from_physmap */
+#define XENMEM_add_to_physmap_batch 23  /* arg: struct xen_add_to_physmap_batch */
 
 /*
  * A domain gives frames of its RAM back (decrease_reservation: a balloon
@@ -205,6 +210,7 @@ struct xen_memory_reservation {
 
 #define XENMAPSPACE_shared_info     0   /* idx 0: the domain's shared_info frame */
 #define XENMAPSPACE_grant_table     1   /* idx N: frame N of its grant table */
+#define XENMAPSPACE_gmfn_foreign    4   /* idx: a guest frame of foreign_domid (batch only; domain 0 alone) */
 
 /*
  * Maps one of the hypervisor's frames for the domain at guest frame gpfn.
@@ -219,6 +225,37 @@ struct xen_add_to_physmap {
     uint32_t space;                 /* XENMAPSPACE_* */
     xen_ulong_t idx;
     xen_ulong_t gpfn;
+};
+
+/*
+ * Domain 0's foreign mappings (what Linux's privcmd does for the domain
+ * builder, `xl console`'s ring and the back ends): add_to_physmap_batch
+ * with XENMAPSPACE_gmfn_foreign maps frame idxs[i] of domain
+ * foreign_domid's RAM at gpfns[i] of domain 0's window (GUEST_XEN_BASE
+ * up), read-write, never executable; errs[i] gets 0 or the entry's error
+ * (-EINVAL outside the window or the other's RAM, -EBUSY where something
+ * is mapped already, -ESRCH for a domain that is not there), and the call
+ * returns 0 unless the struct itself is bad. The frame stays the other
+ * domain's, and stays allocated while mapped even if that domain is
+ * destroyed; remove_from_physmap of the gpfn gives the mapping back (only
+ * a foreign mapping: -EINVAL for anything else). Batches of more than 64
+ * are restarted as continuations (MEMOP_EXTENT_SHIFT) like reservations.
+ */
+struct xen_add_to_physmap_batch {
+    domid_t domid;                  /* DOMID_SELF: domain 0 itself */
+    uint16_t space;                 /* XENMAPSPACE_gmfn_foreign */
+    uint16_t size;                  /* entries in idxs, gpfns and errs */
+    domid_t foreign_domid;
+    xen_guest_handle_64_t idxs;     /* IN: xen_ulong_t[size], the other domain's guest frames */
+    xen_guest_handle_64_t gpfns;    /* IN: uint64_t[size], where each goes in the window */
+    xen_guest_handle_64_t errs;     /* OUT: int32_t[size] */
+};
+
+struct xen_remove_from_physmap {
+    domid_t domid;                  /* DOMID_SELF */
+    uint16_t pad;
+    uint32_t pad1;
+    uint64_aligned_t gpfn;
 };
 
 /* The hypervisor's window in every domain's guest-physical map (Xen on Arm's GUEST_GNTTAB_BASE). */
@@ -510,21 +547,41 @@ struct xen_hvm_param {
 /*
  * The toolstack's calls (public/domctl.h, public/sysctl.h of Xen 4.22):
  * one struct, whose interface_version must be the one here (else
- * -EACCES), copied in, acted on, and copied back. Here so far: domctl
- * destroydomain, pausedomain, unpausedomain, getdomaininfo, getvcpuinfo,
- * scheduler_op (credit weight and cap); sysctl readconsole (the
- * hypervisor's log, `xl dmesg`),
- * physinfo, sched_id, getdomaininfolist. The other commands answer -ENOSYS.
+ * -EACCES), copied in, acted on, and copied back. Here: domctl
+ * createdomain, destroydomain, pausedomain, unpausedomain, getdomaininfo,
+ * setvcpuaffinity, getvcpuaffinity, max_mem, setvcpucontext, getvcpuinfo,
+ * max_vcpus, scheduler_op (credit weight and cap); sysctl readconsole
+ * (the hypervisor's log, `xl dmesg`), physinfo, sched_id,
+ * getdomaininfolist. The other commands answer -ENOSYS.
+ *
+ * Building a domain, as libxl does on Arm: createdomain (an empty domain,
+ * paused, its vCPUs offline, no memory: the id comes back in
+ * xen_domctl.domain), max_mem, memory_op populate_physmap for it, foreign
+ * mappings of its frames (memory_op add_to_physmap_batch) to load its
+ * kernel and write its device tree, setvcpucontext of vCPU 0 with
+ * VGCF_online, unpausedomain. A domain the toolstack built is never
+ * rebuilt or destroyed by the hypervisor itself: when it shuts down it is
+ * kept (XEN_DOMINF_shutdown and the code) and VIRQ_DOM_EXC tells domain 0,
+ * whose toolstack then destroys or rebuilds it (xl.cfg's on_poweroff...).
  */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000018
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000016
 
+#define XEN_DOMCTL_createdomain     1   /* domain: the id wanted, or DOMID_ANY; OUT: the id */
 #define XEN_DOMCTL_destroydomain    2   /* a domain other than the caller, running or kept after a crash */
 #define XEN_DOMCTL_pausedomain      3   /* its vCPUs stop being run (-EINVAL for the caller itself) */
 #define XEN_DOMCTL_unpausedomain    4   /* undoes one pause (-EINVAL if it is not paused) */
 #define XEN_DOMCTL_getdomaininfo    5
+#define XEN_DOMCTL_setvcpuaffinity  9   /* the pCPUs a vCPU may run on */
+#define XEN_DOMCTL_getvcpuaffinity  10
+#define XEN_DOMCTL_max_mem          11  /* the most memory the domain may have (its RAM's size) */
+#define XEN_DOMCTL_setvcpucontext   12  /* an offline vCPU's registers; VGCF_online starts it */
 #define XEN_DOMCTL_getvcpuinfo      14
+#define XEN_DOMCTL_max_vcpus        15  /* before any vCPU starts: how many of createdomain's it has */
 #define XEN_DOMCTL_scheduler_op     16
+
+#define XEN_DOMCTL_CDF_hvm          (1u << 0)   /* required: every domain here is HVM */
+#define XEN_DOMCTL_CDF_hap          (1u << 1)   /* required: the G-stage */
 
 #define XEN_DOMINF_dying            (1u << 0)
 #define XEN_DOMINF_hvm_guest        (1u << 1)
@@ -559,6 +616,77 @@ struct xen_domctl_getdomaininfo {
     uint8_t gpaddr_bits;
     uint8_t pad2[7];
     struct xen_arch_domainconfig arch_config;
+};
+
+struct xen_domctl_createdomain {
+    uint32_t ssidref;               /* unused (no XSM) */
+    xen_domain_handle_t handle;     /* the domain's UUID, as getdomaininfo gives it back */
+    uint32_t flags;                 /* XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap, else -EINVAL */
+    uint32_t iommu_opts;            /* 0 */
+    uint32_t max_vcpus;             /* 1..8 */
+    uint32_t max_evtchn_port;       /* unused: every domain has EVTCHN_PORTS */
+    int32_t max_grant_frames;       /* unused: GNTTAB_MAX_FRAMES */
+    int32_t max_maptrack_frames;    /* unused */
+    uint8_t max_grant_version;      /* 0 or 1 */
+    uint8_t rsvd0[3];
+    uint32_t altp2m_opts;           /* 0 */
+    uint32_t vmtrace_size;          /* 0 */
+    uint32_t cpupool_id;            /* 0: the one pool */
+    struct xen_arch_domainconfig arch;  /* gaddr_bits: 0 or 34 */
+};
+
+struct xen_domctl_max_mem {
+    uint64_aligned_t max_memkb;     /* a multiple of 4 KiB up to 1 GiB (its RAM ends below the tree limit) */
+};
+
+/*
+ * A vCPU's registers for setvcpucontext (Xen's RISC-V port leaves
+ * vcpu_guest_context empty; this follows Arm's: flags, the general
+ * registers, and the MMU's state). The vCPU starts in VS-mode at pc with
+ * these registers, as a hart leaves reset with a0 = its hart id and a1 =
+ * its device tree.
+ */
+#define VGCF_online                 (1u << 5)   /* start it (once the domain is unpaused) */
+
+struct vcpu_guest_context {
+    uint32_t flags;                 /* VGCF_online */
+    uint32_t pc;
+    uint32_t x[32];                 /* x[0] is ignored */
+    uint32_t satp;                  /* vsatp: 0 (translation off) to boot */
+    uint32_t pad;
+};
+
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;                  /* IN */
+    uint32_t pad;
+    xen_guest_handle_64_t ctxt;     /* IN: struct vcpu_guest_context */
+};
+
+/* A bitmap in the caller's memory: bit n of byte n / 8 is pCPU n. */
+struct xenctl_bitmap {
+    xen_guest_handle_64_t bitmap;   /* uint8_t[(nr_bits + 7) / 8] */
+    uint32_t nr_bits;
+    uint32_t pad;
+};
+
+#define XEN_VCPUAFFINITY_HARD       (1u << 0)   /* the pCPUs it may run on */
+#define XEN_VCPUAFFINITY_SOFT       (1u << 1)   /* those it should: kept and reported, not used by the scheduler here */
+
+/*
+ * setvcpuaffinity: each map the flags name is set, and written back as it
+ * takes effect (the hard one meet the online pCPUs: -EINVAL if that is
+ * empty); a vCPU on a pCPU it may no longer use moves at once.
+ * getvcpuaffinity: the maps as set.
+ */
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;                  /* IN */
+    uint32_t flags;                 /* IN: XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+
+struct xen_domctl_max_vcpus {
+    uint32_t max;
 };
 
 struct xen_domctl_getvcpuinfo {
@@ -599,7 +727,12 @@ struct xen_domctl {
     domid_t domain;
     uint16_t _pad[3];
     union {
+        struct xen_domctl_createdomain createdomain;
         struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_vcpucontext vcpucontext;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];
@@ -677,6 +810,11 @@ _Static_assert(EVTCHN_PORTS == sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 112, "getdomaininfo as Xen's");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen's");
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain as Xen 4.22's");
+_Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext as Xen's");
+_Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity as Xen's");
+_Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32, "add_to_physmap_batch with 64-bit handles");
+_Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap with a 64-bit xen_pfn_t");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op as Xen's");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");

@@ -1,0 +1,390 @@
+/*
+ * builder.c: domain 0 building a domain the way Xen's toolstack does
+ * (firmware/toolstack/xc.c, the library domain 0's `xl` is to use), with
+ * good arguments and bad ones, one line per check ("builder: ok: ..." or
+ * "builder: FAIL: ...", then "builder: done: P passed, F failed").
+ *
+ * With the bootarg `dom0` (booted as domain 0): createdomain, max_mem,
+ * populate_physmap, foreign mappings of the new domain's frames, the
+ * native kernel (built into this program) loaded into it with its device
+ * tree, setvcpucontext, setvcpuaffinity (vCPU 0 on pCPU 1 only) and
+ * unpause; the new domain's kernel then answers on its own console. Once
+ * a key is typed here (the test has shut that kernel down from its
+ * console by then), domain 0 finds the domain kept with its shutdown code,
+ * destroys it, and reads a page it still maps of it; giving that mapping
+ * back returns the last frame to the hypervisor. Then it powers off.
+ *
+ * Booted as a DomU it checks that the toolstack's calls are not its own
+ * (-EPERM) and then waits for ever.
+ */
+#include "guest.h"
+#include "hypercall.h"
+#include "string.h"
+#include "fdt.h"
+#include "xc.h"
+#include "fdt_write.h"
+
+#define MAP_BASE     (GUEST_XEN_BASE + 0x800000u)   /* window frames for foreign mappings */
+#define MAP_SLOTS    2048
+#define MAP_MAX      128                            /* frames in one xc_map_foreign */
+#define BUILT_KIB    16384
+#define OUTSIDE_GFN  0x90000u                       /* outside every domain's RAM */
+#define BAD_POINTER  0x90000000u
+
+extern const uint8_t kernel_file[], kernel_file_end[];  /* builder-kernel.S */
+
+/* ---- where xc.c runs: a guest with translation off, making its own hypercalls ---- */
+
+static uint8_t slot_used[MAP_SLOTS];
+
+long xc_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    return hypercall(number, a0, a1, a2);
+}
+
+static long map_batch(domid_t dom, const xen_ulong_t *gfns, const uint64_t *gpfns, uint32_t count, int32_t *errs)
+{
+    struct xen_add_to_physmap_batch b;
+    memset(&b, 0, sizeof b);
+    b.domid = DOMID_SELF;
+    b.space = XENMAPSPACE_gmfn_foreign;
+    b.size = (uint16_t)count;
+    b.foreign_domid = dom;
+    b.idxs.p = (uint32_t)(uintptr_t)gfns;
+    b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
+    b.errs.p = (uint32_t)(uintptr_t)errs;
+    return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
+}
+
+static long unmap_gpfn(uint64_t gpfn)
+{
+    struct xen_remove_from_physmap r;
+    memset(&r, 0, sizeof r);
+    r.domid = DOMID_SELF;
+    r.gpfn = gpfn;
+    return hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
+}
+
+void *xc_map_foreign(domid_t dom, const xen_ulong_t *gfns, uint32_t count, int32_t *errs)
+{
+    static uint64_t gpfns[MAP_MAX];
+    uint32_t first = 0, run = 0;
+    if (count == 0 || count > MAP_MAX)
+        return 0;
+    for (uint32_t i = 0; i < MAP_SLOTS && run < count; i++) {
+        run = slot_used[i] ? 0 : run + 1;
+        first = i + 1 - run;
+    }
+    if (run < count)
+        return 0;
+    for (uint32_t i = 0; i < count; i++)
+        gpfns[i] = (MAP_BASE >> 12) + first + i;
+    long error = map_batch(dom, gfns, gpfns, count, errs);
+    int failed = error != 0;
+    for (uint32_t i = 0; i < count; i++)
+        failed |= errs[i] != 0;
+    if (failed) {
+        for (uint32_t i = 0; error == 0 && i < count; i++)
+            if (errs[i] == 0)
+                unmap_gpfn(gpfns[i]);
+        return 0;
+    }
+    for (uint32_t i = 0; i < count; i++)
+        slot_used[first + i] = 1;
+    return (void *)(uintptr_t)(MAP_BASE + first * XC_PAGE_SIZE);
+}
+
+long xc_unmap_foreign(void *address, uint32_t count)
+{
+    uint32_t first = ((uint32_t)(uintptr_t)address - MAP_BASE) / XC_PAGE_SIZE;
+    long result = 0;
+    for (uint32_t i = 0; i < count && first + i < MAP_SLOTS; i++) {
+        long error = unmap_gpfn((MAP_BASE >> 12) + first + i);
+        if (error == 0)
+            slot_used[first + i] = 0;
+        else if (result == 0)
+            result = error;
+    }
+    return result;
+}
+
+/* ---- checks ---- */
+
+static struct fdt tree;
+
+static long raw_domctl(struct xen_domctl *op)
+{
+    return hypercall(__HYPERVISOR_domctl, (uint32_t)(uintptr_t)op, 0, 0);
+}
+
+static long create(uint32_t domain, uint32_t flags, uint32_t vcpus)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_createdomain;
+    op.domain = (domid_t)domain;
+    op.u.createdomain.flags = flags;
+    op.u.createdomain.max_vcpus = vcpus;
+    return xc_domctl(&op);
+}
+
+static uint64_t free_pages(void)
+{
+    struct xen_sysctl_physinfo info;
+    return xc_physinfo(&info) == 0 ? info.free_pages : 0;
+}
+
+/* One foreign mapping at window slot `slot`: its error. */
+static int32_t map_one(domid_t dom, xen_ulong_t gfn, uint64_t gpfn)
+{
+    int32_t err = 1;
+    long error = map_batch(dom, &gfn, &gpfn, 1, &err);
+    return error ? (int32_t)error : err;
+}
+
+static void bad_creates(void)
+{
+    const uint32_t ok = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    expect(create(DOMID_ANY, 0, 1), -XEN_EINVAL, "createdomain without CDF_hvm and CDF_hap", "-EINVAL");
+    expect(create(DOMID_ANY, ok, 0), -XEN_EINVAL, "createdomain of 0 vCPUs", "-EINVAL");
+    expect(create(DOMID_ANY, ok, 9), -XEN_EINVAL, "createdomain of 9 vCPUs", "-EINVAL");
+    expect(create(1, ok, 1), -XEN_EEXIST, "createdomain as d1, which exists", "-EEXIST");
+    expect(create(0, ok, 1), -XEN_EINVAL, "createdomain as d0", "-EINVAL");
+    expect(create(DOMID_SELF, ok, 1), -XEN_EINVAL, "createdomain as DOMID_SELF", "-EINVAL");
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_createdomain;
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION - 1;
+    op.domain = DOMID_ANY;
+    op.u.createdomain.flags = ok;
+    op.u.createdomain.max_vcpus = 1;
+    expect(raw_domctl(&op), -XEN_EACCES, "createdomain of an older interface", "-EACCES");
+}
+
+static void bad_maps(domid_t built, const uint8_t *first_page, xen_ulong_t first_gfn)
+{
+    const uint64_t slot = (MAP_BASE >> 12) + MAP_SLOTS - 1, ram = GUEST_RAM_BASE >> 12;
+    expect(map_one(0, ram + 0x400, slot), -XEN_EINVAL, "foreign map of domain 0's own frame", "-EINVAL");
+    expect(map_one(7, ram, slot), -XEN_ESRCH, "foreign map of d7, which is not there", "-ESRCH");
+    expect(map_one(built, OUTSIDE_GFN, slot), -XEN_EINVAL, "foreign map of a frame outside its RAM", "-EINVAL");
+    expect(map_one(built, ram + BUILT_KIB / 4, slot), -XEN_EINVAL, "foreign map of the frame past its RAM",
+           "-EINVAL");
+    expect(map_one(built, ram + 0x400, ram + 0x500), -XEN_EINVAL, "foreign map into domain 0's RAM, not the window",
+           "-EINVAL");
+    expect(map_one(built, first_gfn, slot), 0, "foreign map of its kernel's first frame", "0");
+    check(memcmp((const void *)(uintptr_t)(slot << 12), first_page, 64) == 0, "that frame through the mapping", 0,
+          "the kernel's first bytes");
+    expect(map_one(built, ram + 0x401, slot), -XEN_EBUSY, "foreign map where one is already", "-EBUSY");
+    expect(unmap_gpfn(slot), 0, "remove_from_physmap of it", "0");
+    expect(unmap_gpfn(slot), -XEN_EINVAL, "remove_from_physmap of it again", "-EINVAL");
+    expect(unmap_gpfn(ram + 0x500), -XEN_EINVAL, "remove_from_physmap of domain 0's RAM", "-EINVAL");
+
+    static xen_ulong_t gfns[100];
+    static uint64_t gpfns[100];
+    static int32_t errs[100];
+    for (int i = 0; i < 100; i++) {
+        gfns[i] = (xen_ulong_t)(ram + 0x400 + i);
+        gpfns[i] = (MAP_BASE >> 12) + 1024 + i;
+        errs[i] = 1;
+    }
+    gfns[50] = OUTSIDE_GFN;
+    long error = map_batch(built, gfns, gpfns, 100, errs);
+    int right = error == 0 && errs[50] == -XEN_EINVAL;
+    for (int i = 0; i < 100; i++)
+        right &= i == 50 || errs[i] == 0;
+    check(right, "a batch of 100 foreign maps, one bad", error, "0, each entry's error in errs, entry 50 -EINVAL");
+    int unmapped = 0;
+    for (int i = 0; i < 100; i++)
+        unmapped += unmap_gpfn(gpfns[i]) == 0;
+    check(unmapped == 99, "remove_from_physmap of them", unmapped, "99");
+    struct xen_add_to_physmap_batch b;
+    memset(&b, 0, sizeof b);
+    b.domid = DOMID_SELF;
+    b.space = XENMAPSPACE_gmfn_foreign;
+    b.size = 1;
+    b.foreign_domid = built;
+    b.idxs.p = BAD_POINTER;
+    b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
+    b.errs.p = (uint32_t)(uintptr_t)errs;
+    expect(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0), -XEN_EFAULT,
+           "add_to_physmap_batch with idxs outside its memory", "-EFAULT");
+    b.idxs.p = (uint32_t)(uintptr_t)gfns;
+    b.space = XENMAPSPACE_shared_info;
+    expect(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0), -XEN_EINVAL,
+           "add_to_physmap_batch of another space", "-EINVAL");
+}
+
+static void bad_contexts(domid_t built)
+{
+    static struct vcpu_guest_context context;
+    memset(&context, 0, sizeof context);
+    expect(xc_vcpu_setcontext(built, 2, &context), -XEN_EINVAL, "setvcpucontext of vCPU 2 of 2", "-EINVAL");
+    context.flags = 1;
+    expect(xc_vcpu_setcontext(built, 1, &context), -XEN_EINVAL, "setvcpucontext with unknown flags", "-EINVAL");
+    context.flags = 0;
+    expect(xc_vcpu_setcontext(0, 0, &context), -XEN_EINVAL, "setvcpucontext of domain 0 itself", "-EINVAL");
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_setvcpucontext;
+    op.domain = built;
+    op.u.vcpucontext.ctxt.p = BAD_POINTER;
+    expect(xc_domctl(&op), -XEN_EFAULT, "setvcpucontext from outside its memory", "-EFAULT");
+    expect(xc_vcpu_setcontext(built, 0, &context), -XEN_EBUSY, "setvcpucontext of vCPU 0, started", "-EBUSY");
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_max_vcpus;
+    op.domain = built;
+    op.u.max_vcpus.max = 1;
+    expect(xc_domctl(&op), -XEN_EBUSY, "max_vcpus once vCPU 0 has started", "-EBUSY");
+    op.u.max_vcpus.max = 9;
+    expect(xc_domctl(&op), -XEN_EINVAL, "max_vcpus of 9", "-EINVAL");
+}
+
+static void affinity(domid_t built)
+{
+    uint32_t hard = 1u << 5;
+    expect(xc_vcpu_affinity(built, 0, &hard, 1), -XEN_EINVAL, "vCPU 0 on pCPU 5 only, of 2", "-EINVAL");
+    hard = 1u << 1 | 1u << 7;
+    long error = xc_vcpu_affinity(built, 0, &hard, 1);
+    check(error == 0 && hard == 1u << 1, "vCPU 0 on pCPUs 1 and 7 only", error, "0, in effect pCPU 1 alone");
+    hard = 0;
+    error = xc_vcpu_affinity(built, 0, &hard, 0);
+    check(error == 0 && hard == (1u << 1 | 1u << 7), "getvcpuaffinity", error, "0, pCPUs 1 and 7, as set");
+}
+
+static uint32_t dom0_isa_and_timebase(char *isa, uint32_t size)
+{
+    int cpus = fdt_path(&tree, "/cpus");
+    int cpu = fdt_next_child(&tree, cpus, -1);
+    const char *found = cpu >= 0 ? fdt_prop(&tree, cpu, "riscv,isa", 0) : 0;
+    strlcpy(isa, found ? found : "rv32imac", size);
+    return fdt_prop_u32(&tree, cpus, "timebase-frequency", 10000000);
+}
+
+static void as_dom0(void)
+{
+    static struct xc_build b;
+    static char isa[64];
+    /* The kernel file's first segment: its bytes in the file and its first frame in the domain. */
+    const uint8_t *phdr = kernel_file + *(const uint32_t *)(kernel_file + 28);
+    const uint8_t *first_page = kernel_file + *(const uint32_t *)(phdr + 4);
+    const xen_ulong_t first_gfn = *(const uint32_t *)(phdr + 12) >> 12;
+    const xen_domain_handle_t handle = { 0x48, 0x79, 0x70, 0x65, 0x72, 0x4c, 0x61, 0x62, 1, 2, 3, 4, 5, 6, 7, 8 };
+    fdt_parse(&tree, guest_dtb);
+    bad_creates();
+
+    domid_t scratch = DOMID_ANY;       /* warms up domain 0's window table, so that free pages add up below */
+    xc_domain_create(&scratch, handle, 1);
+    xc_domain_max_mem(scratch, 4);
+    xc_domain_populate(scratch, GUEST_RAM_BASE >> 12, 1);
+    for (uint32_t slot = 0; slot < MAP_SLOTS; slot += MAP_SLOTS / 2) {   /* each 4 MiB of the window has a table */
+        expect(map_one(scratch, GUEST_RAM_BASE >> 12, (MAP_BASE >> 12) + slot), 0, "foreign map of a one-page domain", "0");
+        expect(unmap_gpfn((MAP_BASE >> 12) + slot), 0, "remove_from_physmap of it", "0");
+    }
+    expect(xc_domain_destroy(scratch), 0, "destroydomain of a domain that never ran", "0");
+    uint64_t free_at_start = free_pages();
+
+    domid_t built = DOMID_ANY;
+    long error = xc_domain_create(&built, handle, 2);
+    check(error == 0 && built == 2, "createdomain, DOMID_ANY, 2 vCPUs", error, "d2");
+    struct xen_domctl_getdomaininfo info;
+    error = xc_domain_getinfo(built, &info);
+    check(error == 0 && (info.flags & XEN_DOMINF_paused) && info.nr_online_vcpus == 0 && info.tot_pages == 0 &&
+          info.max_vcpu_id == 1 && memcmp(info.handle, handle, sizeof handle) == 0,
+          "getdomaininfo of it", error, "paused, no vCPU online, no memory, 2 vCPUs, our handle");
+    expect(xc_domain_max_mem(built, 3), -XEN_EINVAL, "max_mem of 3 KiB", "-EINVAL");
+    expect(xc_domain_max_mem(built, 2u << 20), -XEN_EINVAL, "max_mem of 2 GiB", "-EINVAL");
+
+    b.domid = built;
+    b.memory_kib = BUILT_KIB;
+    b.vcpus = 2;
+    b.kernel = kernel_file;
+    b.kernel_size = (uint32_t)(kernel_file_end - kernel_file);
+    b.timebase_hz = dom0_isa_and_timebase(isa, sizeof isa);
+    b.isa = isa;
+    const char *why = "";
+    error = xc_domain_build(&b, &why);
+    check(error == 0, "the native kernel built into d2", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
+    print("builder: d2's kernel at 0x%08x, its tree at 0x%08x\n", (unsigned)b.entry, (unsigned)b.dtb_gpa);
+    error = xc_domain_getinfo(built, &info);
+    check(error == 0 && info.tot_pages == BUILT_KIB / 4 && info.max_pages == BUILT_KIB / 4 && info.nr_online_vcpus == 1,
+          "getdomaininfo after the build", (long)info.tot_pages, "4096 pages of 4096, vCPU 0 online");
+    expect(xc_domain_populate(built, (GUEST_RAM_BASE >> 12) + BUILT_KIB / 4, 1), 0,
+           "populate_physmap past max_mem", "0 extents");
+
+    bad_maps(built, first_page, first_gfn);
+    bad_contexts(built);
+    affinity(built);
+    expect(xc_domain_unpause(built), 0, "unpausedomain", "0");
+    sleep_ms(200);
+    struct xen_domctl_getvcpuinfo vcpu;
+    error = xc_vcpu_getinfo(built, 0, &vcpu);
+    check(error == 0 && vcpu.online && vcpu.cpu == 1 && vcpu.cpu_time > 0, "getvcpuinfo of d2's vCPU 0", error,
+          "online, ran, on pCPU 1");
+
+    xen_ulong_t kept_gfn = first_gfn;
+    int32_t err;
+    const uint8_t *kept = xc_map_foreign(built, &kept_gfn, 1, &err);
+    check(kept != 0, "a foreign mapping of d2's first kernel page, kept", err, "mapped");
+
+    print("builder: type a key\n");
+    char key = 0;
+    while (hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 1, (uint32_t)(uintptr_t)&key) != 1)
+        sleep_ms(10);
+    for (int tries = 0; tries < 500; tries++) {
+        if (xc_domain_getinfo(built, &info) != 0 || info.flags & XEN_DOMINF_shutdown)
+            break;
+        sleep_ms(10);
+    }
+    check((info.flags & XEN_DOMINF_shutdown) && (info.flags >> XEN_DOMINF_shutdownshift & 0xff) == SHUTDOWN_poweroff,
+          "d2 after its halt", (long)info.flags, "kept: shut down, code poweroff, for the toolstack");
+    expect(xc_domain_destroy(built), 0, "destroydomain of d2", "0");
+    expect(xc_domain_getinfo(built, &info), -XEN_ESRCH, "getdomaininfo of d2 then", "-ESRCH");
+    check(kept && memcmp(kept, first_page, 64) == 0, "the kept mapping once d2 is gone", 0,
+          "the kernel's bytes still: its frame was not given away");
+    uint64_t before = free_pages();
+    expect(xc_unmap_foreign((void *)kept, 1), 0, "remove_from_physmap of the kept mapping", "0");
+    long freed = (long)(free_pages() - before);
+    check(freed == 1, "free pages after it", freed, "1 more: d2's last frame went back");
+    long leaked = (long)(free_at_start - free_pages());
+    check(leaked == 0, "free pages against before createdomain", leaked, "0 missing");
+}
+
+static void as_domu(void)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_createdomain;
+    op.domain = DOMID_ANY;
+    op.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    op.u.createdomain.max_vcpus = 1;
+    expect(xc_domctl(&op), -XEN_EPERM, "createdomain from a DomU", "-EPERM");
+    op.cmd = XEN_DOMCTL_max_mem;
+    op.domain = 0;
+    op.u.max_mem.max_memkb = 4;
+    expect(xc_domctl(&op), -XEN_EPERM, "max_mem of domain 0 from a DomU", "-EPERM");
+    expect(map_one(0, (GUEST_RAM_BASE >> 12) + 0x400, MAP_BASE >> 12), -XEN_EPERM,
+           "foreign map of domain 0's frame from a DomU", "-EPERM");
+    expect(unmap_gpfn(MAP_BASE >> 12), -XEN_EINVAL, "remove_from_physmap with nothing foreign there", "-EINVAL");
+}
+
+void guest_secondary_program(uint32_t hartid)
+{
+    (void)hartid;
+    for (;;)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+}
+
+void guest_program(uint32_t hartid)
+{
+    (void)hartid;
+    check_prefix = "builder";
+    if (bootargs_has("dom0")) {
+        as_dom0();
+        checks_done();
+        guest_power_off(checks_failed);
+    }
+    as_domu();
+    checks_done();
+    for (;;)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+}

@@ -1,0 +1,74 @@
+/*
+ * Domain 0 building a domain as Xen's toolstack does (firmware/guests/
+ * builder.c with firmware/toolstack/xc.c), on HyperLab and on QEMU:
+ * createdomain, max_mem, populate_physmap, foreign mappings to load the
+ * native kernel and write its device tree, setvcpucontext, an affinity,
+ * unpause; the new domain's kernel boots on its own console and answers
+ * there, and its halt leaves it kept for the toolstack, which destroys it.
+ * Bad arguments along the way get their errors, a DomU gets -EPERM, and
+ * no frame is lost.
+ */
+import { describe, expect, it } from 'vitest';
+import { toolAvailable } from '../machine/testing/tools.ts';
+import { guest, prompts, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
+
+const LONG = 600_000;
+const BUILDER = guest('builder.elf');
+
+const options: HvOptions = {
+  harts: 2,
+  dom0: { file: BUILDER, bootargs: 'dom0' },
+  domains: [{ name: 'bystander', file: BUILDER, memoryMiB: 8 }],
+};
+
+async function build(session: HvSession): Promise<void> {
+  try {
+    const said = (id: number, text: string) => () => session.console(id).includes(text);
+    await session.until('domain 0 to ask for a key', said(0, 'builder: type a key\n'));
+    await session.until('d2\'s kernel', said(2, 'Welcome to HyperLab.'));
+    await session.attach(2);
+    await session.until('d2\'s prompt', () => prompts(session.console(2)) > 0);
+    expect(session.log()).toContain('d2 created by domain 0: 2 vCPUs, no memory yet, paused');
+
+    const seen = prompts(session.console(2));
+    await session.type(2, 'uname -a\n');
+    await session.until('d2\'s answer', () => prompts(session.console(2)) > seen);
+    expect(session.console(2)).toMatch(/HyperLab/);
+    await session.type(2, 'halt\n');
+    await session.until('d2 to be kept', () => session.log().includes('d2 powered off: kept for domain 0\'s toolstack'));
+    await session.type(0, 'k');
+    expect(await session.exited()).toBe(0);
+
+    const dom0 = session.console(0);
+    expect(dom0).not.toContain('FAIL');
+    expect(dom0).toMatch(/builder: done: \d+ passed, 0 failed/);
+    expect(dom0).toContain('builder: ok: createdomain, DOMID_ANY, 2 vCPUs -> 0, d2');
+    expect(dom0).toContain('builder: ok: createdomain as d1, which exists -> -17, -EEXIST');
+    expect(dom0).toContain('builder: ok: the native kernel built into d2 -> 0');
+    expect(dom0).toContain('builder: ok: a batch of 100 foreign maps, one bad -> 0');
+    expect(dom0).toContain('builder: ok: getvcpuinfo of d2\'s vCPU 0 -> 0, online, ran, on pCPU 1');
+    expect(dom0).toContain('builder: ok: d2 after its halt');
+    expect(dom0).toContain('builder: ok: the kept mapping once d2 is gone -> 0, the kernel\'s bytes still');
+    expect(dom0).toContain('builder: ok: free pages after it -> 1');
+    expect(dom0).toContain('builder: ok: free pages against before createdomain -> 0, 0 missing');
+
+    const bystander = session.console(1);
+    expect(bystander).not.toContain('FAIL');
+    expect(bystander).toContain('builder: ok: createdomain from a DomU -> -1, -EPERM');
+    expect(bystander).toContain('builder: ok: foreign map of domain 0\'s frame from a DomU -> -1, -EPERM');
+    expect(bystander).toMatch(/builder: done: \d+ passed, 0 failed/);
+  } finally {
+    await session.stop();
+  }
+}
+
+describe('a domain built by domain 0 on HyperLab', () => {
+  it('boots the kernel domain 0 loaded, answers on its console, and is kept at its halt until destroyed',
+    { timeout: LONG }, () => build(startHyperLab(options)));
+});
+
+describe('a domain built by domain 0 on QEMU', () => {
+  const hasQemu = toolAvailable('qemu-system-riscv32', 'qemu-system-misc');
+  it.skipIf(!hasQemu)('boots the kernel domain 0 loaded, answers on its console, and is kept at its halt until destroyed',
+    { timeout: LONG }, () => build(startQemu(options)));
+});
