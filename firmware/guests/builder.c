@@ -4,7 +4,9 @@
  * good arguments and bad ones, one line per check ("builder: ok: ..." or
  * "builder: FAIL: ...", then "builder: done: P passed, F failed").
  *
- * With the bootarg `dom0` (booted as domain 0): createdomain, max_mem,
+ * With the bootarg `dom0` (booted as domain 0): xl.cfg files read with
+ * firmware/toolstack/xlcfg.c (bad ones refused, each with its message),
+ * then the domain web.cfg describes built: createdomain, max_mem,
  * populate_physmap, foreign mappings of the new domain's frames, the
  * native kernel (built into this program) loaded into it with its device
  * tree, setvcpucontext, setvcpuaffinity (vCPU 0 on pCPU 1 only) and
@@ -22,6 +24,7 @@
 #include "string.h"
 #include "fdt.h"
 #include "xc.h"
+#include "xlcfg.h"
 #include "fdt_write.h"
 
 #define MAP_BASE     (GUEST_XEN_BASE + 0x800000u)   /* window frames for foreign mappings */
@@ -260,6 +263,54 @@ static uint32_t dom0_isa_and_timebase(char *isa, uint32_t size)
     return fdt_prop_u32(&tree, cpus, "timebase-frequency", 10000000);
 }
 
+/* The domain to build, as /etc/xen/web.cfg would give it, and `xl create web.cfg memory=16`'s override. */
+static const char web_cfg[] =
+    "# a web server\n"
+    "name = \"web\"\n"
+    "type = 'hvm'\n"
+    "memory = 8          # MiB\n"
+    "vcpus = 2; cpus = \"1\"\n"
+    "kernel = \"/boot/kernel.elf\"\n"
+    "on_crash = 'preserve'\n";
+static const char web_override[] = "memory=16";
+
+/* A configuration's verdict: its syntax error, its first wrong key, its warning, or "ok". */
+static const char *verdict(const char *text)
+{
+    static struct xlcfg cfg;
+    static struct xl_domain_config dc;
+    static char error[XLCFG_ERROR];
+    xlcfg_init(&cfg);
+    if (xlcfg_read(&cfg, "guest.cfg", text, (uint32_t)strlen(text)) < 0)
+        return cfg.error;
+    if (xl_domain_config(&cfg, &dc, error) < 0)
+        return error;
+    return dc.unknown ? dc.warning : "ok";
+}
+
+static void configurations(void)
+{
+    static const struct { const char *text, *expected; } cases[] = {
+        { "name = \"a\"\nmemory = = 3\n", "guest.cfg:2: config parsing error near `=': syntax error" },
+        { "name = \"unterminated\nkernel = 'k'\n", "guest.cfg:1: config parsing error near `\"unterminated': unterminated string" },
+        { "kernel = \"/boot/kernel.elf\"\n", "name: missing: a domain must have a name" },
+        { "name = 'x'\nkernel = 'k'\nvcpus = 9\n", "vcpus (line 3): must be from 1 to 8" },
+        { "name = 'x'\nkernel = 'k'\nmemory = 0x10\nmaxmem = 8\n", "maxmem (line 4): is less than memory" },
+        { "name = 'x'\nkernel = 'k'\nmemroy = 64\n", "warning: memroy (line 3) is not a setting xl knows: ignored" },
+        { "name = 'x'\nkernel = 'k'\ntype = 'pv'\n",
+          "type (line 3): classic PV needs a paravirtualized MMU, which RISC-V Xen does not have: use \"pvh\" or \"hvm\"" },
+        { "name = 'x'\nkernel = 'k'\ndisk = [ 'vdev=xvda, target=/a.img',\n  'vdev=xvdb, target=/b.img', ]\n"
+          "on_crash = 'coredump-destroy'\n", "on_crash (line 5): coredump-* is not supported here" },
+        { "name = 'x'\nkernel = 'k'\ncpus = \"0-1,5\"\nextra = \"quiet\"; root = \"/dev/vda\"\n", "ok" },
+        { "name = 'a/b'\nkernel = 'k'\n", "name (line 1): may hold printable characters only, no spaces or '/'" },
+        { "name = 'x' kernel = 'k'\n", "guest.cfg:1: config parsing error near `kernel': syntax error" },
+    };
+    for (uint32_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = verdict(cases[i].text);
+        check(strcmp(got, cases[i].expected) == 0, "an xl.cfg", 0, got);
+    }
+}
+
 static void as_dom0(void)
 {
     static struct xc_build b;
@@ -270,6 +321,17 @@ static void as_dom0(void)
     const xen_ulong_t first_gfn = *(const uint32_t *)(phdr + 12) >> 12;
     const xen_domain_handle_t handle = { 0x48, 0x79, 0x70, 0x65, 0x72, 0x4c, 0x61, 0x62, 1, 2, 3, 4, 5, 6, 7, 8 };
     fdt_parse(&tree, guest_dtb);
+    configurations();
+    static struct xlcfg cfg;
+    static struct xl_domain_config dc;
+    static char cfg_error[XLCFG_ERROR];
+    xlcfg_init(&cfg);
+    int parsed = xlcfg_read(&cfg, "/etc/xen/web.cfg", web_cfg, sizeof web_cfg - 1) == 0 &&
+                 xlcfg_read(&cfg, "command line", web_override, sizeof web_override - 1) == 0 &&
+                 xl_domain_config(&cfg, &dc, cfg_error) == 0;
+    check(parsed && strcmp(dc.name, "web") == 0 && dc.memory_mib == 16 && dc.vcpus == 2 && dc.cpus == 1u << 1 &&
+          dc.on_crash == XL_ACTION_PRESERVE && dc.on_reboot == XL_ACTION_RESTART,
+          "web.cfg with memory=16", parsed, parsed ? "web, 16 MiB, 2 vCPUs on pCPU 1, on_crash preserve" : cfg.error);
     bad_creates();
 
     domid_t scratch = DOMID_ANY;       /* warms up domain 0's window table, so that free pages add up below */
@@ -295,8 +357,9 @@ static void as_dom0(void)
     expect(xc_domain_max_mem(built, 2u << 20), -XEN_EINVAL, "max_mem of 2 GiB", "-EINVAL");
 
     b.domid = built;
-    b.memory_kib = BUILT_KIB;
-    b.vcpus = 2;
+    b.memory_kib = dc.memory_mib * 1024;
+    b.vcpus = dc.vcpus;
+    b.bootargs = dc.cmdline;
     b.kernel = kernel_file;
     b.kernel_size = (uint32_t)(kernel_file_end - kernel_file);
     b.timebase_hz = dom0_isa_and_timebase(isa, sizeof isa);

@@ -1,7 +1,7 @@
 /*
  * Domain 0 building a domain as Xen's toolstack does (firmware/guests/
- * builder.c with firmware/toolstack/xc.c), on HyperLab and on QEMU:
- * createdomain, max_mem, populate_physmap, foreign mappings to load the
+ * builder.c with firmware/toolstack/xc.c and xlcfg.c), on HyperLab and on
+ * QEMU: an xl.cfg read (and bad ones refused with xl's wording), createdomain, max_mem, populate_physmap, foreign mappings to load the
  * native kernel and write its device tree, setvcpucontext, an affinity,
  * unpause; the new domain's kernel boots on its own console and answers
  * there, and its halt leaves it kept for the toolstack, which destroys it.
@@ -42,6 +42,11 @@ async function build(session: HvSession): Promise<void> {
     const dom0 = session.console(0);
     expect(dom0).not.toContain('FAIL');
     expect(dom0).toMatch(/builder: done: \d+ passed, 0 failed/);
+    expect(dom0).toContain('builder: ok: web.cfg with memory=16 -> 1, web, 16 MiB, 2 vCPUs on pCPU 1, on_crash preserve');
+    expect(dom0).toContain("builder: ok: an xl.cfg -> 0, guest.cfg:2: config parsing error near `=': syntax error");
+    expect(dom0).toContain('builder: ok: an xl.cfg -> 0, vcpus (line 3): must be from 1 to 8');
+    expect(dom0).toContain('builder: ok: an xl.cfg -> 0, on_crash (line 5): coredump-* is not supported here');
+    expect(dom0).toContain('builder: ok: an xl.cfg -> 0, warning: memroy (line 3) is not a setting xl knows: ignored');
     expect(dom0).toContain('builder: ok: createdomain, DOMID_ANY, 2 vCPUs -> 0, d2');
     expect(dom0).toContain('builder: ok: createdomain as d1, which exists -> -17, -EEXIST');
     expect(dom0).toContain('builder: ok: the native kernel built into d2 -> 0');
