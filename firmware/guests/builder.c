@@ -10,7 +10,9 @@
  * populate_physmap, foreign mappings of the new domain's frames, the
  * native kernel (built into this program) loaded into it with its device
  * tree, setvcpucontext, setvcpuaffinity (vCPU 0 on pCPU 1 only) and
- * unpause; the new domain's kernel then answers on its own console. Once
+ * unpause; the new domain's kernel then answers on its own console, and
+ * `xl` commands (firmware/toolstack/xl.c) run against it, each output
+ * behind a "# xl ..." line as at a shell. Once
  * a key is typed here (the test has shut that kernel down from its
  * console by then), domain 0 finds the domain kept with its shutdown code,
  * destroys it, and reads a page it still maps of it; giving that mapping
@@ -25,6 +27,8 @@
 #include "fdt.h"
 #include "xc.h"
 #include "xlcfg.h"
+#include "xl.h"
+#include "format.h"
 #include "fdt_write.h"
 
 #define MAP_BASE     (GUEST_XEN_BASE + 0x800000u)   /* window frames for foreign mappings */
@@ -109,6 +113,80 @@ long xc_unmap_foreign(void *address, uint32_t count)
             result = error;
     }
     return result;
+}
+
+/* ---- where xl.c runs: names kept here (xenstore's, later), files built in ---- */
+
+static char names[8][XLCFG_NAME_MAX] = { "Domain-0", "bystander" };
+static char vcpu_isa[64];
+static const char small_cfg[] = "name = \"small\"\nmemory = 8\nkernel = \"/boot/kernel.elf\"\nextra = \"quiet\"\n";
+
+static void print_sink(void *context, char c)
+{
+    char **at = context;
+    *(*at)++ = c;
+}
+
+void xl_print(const char *fmt, ...)
+{
+    static char line[512];
+    char *at = line;
+    va_list args;
+    va_start(args, fmt);
+    vformat(print_sink, &at, fmt, args);
+    va_end(args);
+    *at = 0;
+    print("%s", line);
+}
+
+const char *xl_name_of(domid_t domid)
+{
+    return domid < 8 && names[domid][0] ? names[domid] : 0;
+}
+
+void xl_remember(domid_t domid, const struct xl_domain_config *config)
+{
+    if (domid < 8)
+        strlcpy(names[domid], config->name, sizeof names[domid]);
+}
+
+const char *xl_vcpu_isa(void)
+{
+    return vcpu_isa;
+}
+
+const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error)
+{
+    if (strcmp(path, "/boot/kernel.elf") == 0) {
+        *size = (uint32_t)(kernel_file_end - kernel_file);
+        return kernel_file;
+    }
+    if (strcmp(path, "/etc/xen/small.cfg") == 0) {
+        *size = sizeof small_cfg - 1;
+        return (const uint8_t *)small_cfg;
+    }
+    *error = "No such file or directory";
+    return 0;
+}
+
+/* Runs an xl command line (words separated by spaces) behind a "# xl ..." line, as typed at a shell. */
+static int xl(const char *line)
+{
+    static char words[160];
+    char *argv[12];
+    int argc = 0;
+    strlcpy(words, line, sizeof words);
+    print("# %s\n", line);
+    for (char *p = words; *p && argc < 12;) {
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+        while (*p == ' ')
+            *p++ = 0;
+    }
+    int status = xl_main(argc, argv);
+    print("builder: xl exit %d\n", status);
+    return status;
 }
 
 /* ---- checks ---- */
@@ -314,7 +392,6 @@ static void configurations(void)
 static void as_dom0(void)
 {
     static struct xc_build b;
-    static char isa[64];
     /* The kernel file's first segment: its bytes in the file and its first frame in the domain. */
     const uint8_t *phdr = kernel_file + *(const uint32_t *)(kernel_file + 28);
     const uint8_t *first_page = kernel_file + *(const uint32_t *)(phdr + 4);
@@ -362,8 +439,8 @@ static void as_dom0(void)
     b.bootargs = dc.cmdline;
     b.kernel = kernel_file;
     b.kernel_size = (uint32_t)(kernel_file_end - kernel_file);
-    b.timebase_hz = dom0_isa_and_timebase(isa, sizeof isa);
-    b.isa = isa;
+    b.timebase_hz = dom0_isa_and_timebase(vcpu_isa, sizeof vcpu_isa);
+    b.isa = vcpu_isa;
     const char *why = "";
     error = xc_domain_build(&b, &why);
     check(error == 0, "the native kernel built into d2", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
@@ -384,6 +461,31 @@ static void as_dom0(void)
     check(error == 0 && vcpu.online && vcpu.cpu == 1 && vcpu.cpu_time > 0, "getvcpuinfo of d2's vCPU 0", error,
           "online, ran, on pCPU 1");
 
+    xl_remember(built, &dc);
+    expect(xl("xl list"), 0, "xl list", "0");
+    expect(xl("xl vcpu-list web"), 0, "xl vcpu-list web", "0");
+    expect(xl("xl info"), 0, "xl info", "0");
+    expect(xl("xl sched-credit"), 0, "xl sched-credit", "0");
+    expect(xl("xl sched-credit -d web -w 512"), 0, "xl sched-credit -d web -w 512", "0");
+    expect(xl("xl pause web"), 0, "xl pause web", "0");
+    expect(xl("xl list web"), 0, "xl list web, paused", "0");
+    expect(xl("xl unpause web"), 0, "xl unpause web", "0");
+    expect(xl("xl unpause web"), 1, "xl unpause web again", "1");
+    expect(xl("xl pause nosuch"), 1, "xl pause nosuch", "1");
+    expect(xl("xl destroy 0"), 1, "xl destroy 0", "1");
+    expect(xl("xl shutdown web"), 1, "xl shutdown web, without -F", "1");
+    expect(xl("xl vcpu-pin web 0 0-7"), 0, "xl vcpu-pin web 0 0-7", "0");
+    expect(xl("xl vcpu-pin web 0 x"), 1, "xl vcpu-pin web 0 x", "1");
+    expect(xl("xl vcpu-pin web 0 1"), 0, "xl vcpu-pin web 0 1", "0");
+    expect(xl("xl create /etc/xen/nosuch.cfg"), 1, "xl create of a missing file", "1");
+    expect(xl("xl create /etc/xen/small.cfg vcpus=9"), 1, "xl create small.cfg vcpus=9", "1");
+    expect(xl("xl create /etc/xen/small.cfg"), 0, "xl create small.cfg", "0");
+    expect(xl("xl list small"), 0, "xl list small", "0");
+    expect(xl("xl destroy small"), 0, "xl destroy small", "0");
+    for (int tries = 0; tries < 100 && xc_domain_getinfo(3, &info) == 0; tries++)
+        sleep_ms(10);           /* a running domain goes once its vCPUs have left their pCPUs */
+    expect(xc_domain_getinfo(3, &info), -XEN_ESRCH, "d3 after xl destroy", "-ESRCH");
+    expect(xl("xl frobnicate"), 1, "xl frobnicate", "1");
     xen_ulong_t kept_gfn = first_gfn;
     int32_t err;
     const uint8_t *kept = xc_map_foreign(built, &kept_gfn, 1, &err);

@@ -5,8 +5,11 @@
  * native kernel and write its device tree, setvcpucontext, an affinity,
  * unpause; the new domain's kernel boots on its own console and answers
  * there, and its halt leaves it kept for the toolstack, which destroys it.
- * Bad arguments along the way get their errors, a DomU gets -EPERM, and
- * no frame is lost.
+ * Then xl (firmware/toolstack/xl.c) lists the domains, their vCPUs and
+ * the host in xl's formats, pauses and unpauses, pins a vCPU, creates a
+ * domain from a config file and destroys it, with xl's errors for bad
+ * input. Bad arguments along the way get their errors, a DomU gets
+ * -EPERM, and no frame is lost.
  */
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
@@ -57,6 +60,25 @@ async function build(session: HvSession): Promise<void> {
     expect(dom0).toContain('builder: ok: free pages after it -> 1');
     expect(dom0).toContain('builder: ok: free pages against before createdomain -> 0, 0 missing');
 
+    // xl's own formats, times masked
+    const masked = dom0.replace(/ +\d+\.\d(  |\n)/g, ' T$1');
+    expect(masked).toContain('# xl list\nName                                        ID   Mem VCPUs\tState\tTime(s)\n'
+      + 'Domain-0                                     0    32     1     r----- T\n'
+      + 'bystander                                    1     8     1     -b---- T\n'
+      + 'web                                          2    16     2     -b---- T\n');
+    expect(masked).toContain('# xl vcpu-list web\nName                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n'
+      + 'web                                  2     0     1   -b- T  1,7 / all\n');
+    expect(masked).toMatch(/# xl list web\n.*\nweb {42}2    16     2     -bp--- T\n/);
+    expect(dom0).toMatch(/# xl info\nhost {19}: hyperlab\n(.*\n)*nr_cpus {16}: 2\n(.*\n)*virt_caps {14}: hvm hap\n(.*\n)*xen_scheduler {10}: credit\n/);
+    expect(dom0).toContain('# xl sched-credit\nCpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us\n');
+    expect(dom0).toContain('# xl unpause web\nlibxl: error: Unpausing domain 2: not paused\nbuilder: xl exit 1\n');
+    expect(dom0).toContain('# xl pause nosuch\nnosuch is an invalid domain identifier (rc=-6)\n');
+    expect(dom0).toContain('# xl destroy 0\nNot destroying domain 0; use -f to force.\n');
+    expect(dom0).toContain('# xl create /etc/xen/small.cfg vcpus=9\nParsing config from /etc/xen/small.cfg\n'
+      + 'vcpus (line 1): must be from 1 to 8\nFailed to parse config: Invalid argument\n');
+    expect(masked).toMatch(/# xl list small\n.*\nsmall {40}3     8     1     [r-][b-]---- T\n/);
+    expect(dom0).toContain('builder: ok: d3 after xl destroy -> -3, -ESRCH');
+
     const bystander = session.console(1);
     expect(bystander).not.toContain('FAIL');
     expect(bystander).toContain('builder: ok: createdomain from a DomU -> -1, -EPERM');
@@ -68,12 +90,12 @@ async function build(session: HvSession): Promise<void> {
 }
 
 describe('a domain built by domain 0 on HyperLab', () => {
-  it('boots the kernel domain 0 loaded, answers on its console, and is kept at its halt until destroyed',
+  it('boots the kernel domain 0 loaded, answers on its console, is kept at its halt until destroyed; xl reads as Xen\'s',
     { timeout: LONG }, () => build(startHyperLab(options)));
 });
 
 describe('a domain built by domain 0 on QEMU', () => {
   const hasQemu = toolAvailable('qemu-system-riscv32', 'qemu-system-misc');
-  it.skipIf(!hasQemu)('boots the kernel domain 0 loaded, answers on its console, and is kept at its halt until destroyed',
+  it.skipIf(!hasQemu)('boots the kernel domain 0 loaded, answers on its console, is kept at its halt until destroyed; xl reads as Xen\'s',
     { timeout: LONG }, () => build(startQemu(options)));
 });

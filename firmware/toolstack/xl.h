@@ -1,0 +1,35 @@
+/*
+ * xl.h: the `xl` commands (xl(1)), their output in Xen's formats and
+ * their errors in Xen's words where it has them, on top of xc.h and
+ * xlcfg.h. One library for domain 0's `xl` program, the management
+ * daemon and the test guests; the place that links it gives it, besides
+ * what xc.h asks for:
+ *
+ *   xl_print      writes text to the user (stdout)
+ *   xl_name_of    a domain's name (xenstore's /local/domain/N/name), 0 if none
+ *   xl_read_file  a file's bytes (a config in /etc/xen, a kernel in /boot)
+ *   xl_remember   keeps a created domain's name and config (writes xenstore)
+ *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
+ *
+ * xl_main runs one command line and returns its exit status (0 on success).
+ */
+#ifndef HYPERLAB_XL_H
+#define HYPERLAB_XL_H
+
+#include <stdint.h>
+#include "xc.h"
+#include "xlcfg.h"
+
+void xl_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *xl_name_of(domid_t domid);
+/* The bytes of file `path` and their count in *size, or 0 (*error: why). The bytes stay valid until the next call. */
+const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error);
+void xl_remember(domid_t domid, const struct xl_domain_config *config);
+const char *xl_vcpu_isa(void);
+
+int xl_main(int argc, char **argv);
+
+/* `xl create`'s work on a configuration already read: the new domain's id, or a negative errno (said why). */
+long xl_create_domain(const struct xl_domain_config *config, int paused);
+
+#endif
