@@ -8,13 +8,16 @@
  *           two-stage translation (Sv32, then Sv32x4), set up by a tiny
  *           HS-mode harness
  *
- * then VS/VU's speed as a share of S/U's (the H extension's target: 80% or
- * more), and each image's time under qemu-system-riscv32 for comparison.
+ * each with the block compiler (compile.ts) and with the interpreter only
+ * (--no-compile), side by side: the two must print the same and retire the
+ * same number of instructions. Then VS/VU's speed as a share of S/U's (the
+ * H extension's target: 80% or more), the compiler's speed-up (target 2x),
+ * and each image's time under qemu-system-riscv32 for comparison.
  *
  *   npm run bench [-- --runs N] [-- IMAGE]
  *
- * --runs N keeps the fastest of N runs of each image (the host is often
- * busy); IMAGE runs that one image only.
+ * --runs N keeps the fastest of N runs of each image and mode (the host is
+ * often busy); IMAGE runs that one image only.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -40,6 +43,8 @@ const IMAGES: BenchImage[] = [
 
 /** The H extension's goal: VS/VU at this share of the S/U speed, or more. */
 const VIRTUAL_SPEED_TARGET = 0.8;
+/** The block compiler's goal: this many times the interpreter's MIPS, or more. */
+const COMPILER_SPEED_TARGET = 2;
 
 interface Measurement {
   instructions: number;
@@ -64,11 +69,14 @@ export async function benchmark(args: string[]): Promise<number> {
   const mips = new Map<string, number>();
   let failed = false;
   let reference: string | undefined;
+  const speedUps: number[] = [];
   for (const image of images) {
-    const best = await measureBest(image.file, runs);
-    if (best.status !== 0) {
-      process.stdout.write(best.output);
-      console.error(`bench: ${image.label} failed on HyperLab (exit status ${best.status})`);
+    const best = await measureBest(image.file, runs, true);
+    const interpreted = await measureBest(image.file, runs, false);
+    const broken = [best, interpreted].find((result) => result.status !== 0);
+    if (broken) {
+      process.stdout.write(broken.output);
+      console.error(`bench: ${image.label} failed on HyperLab (exit status ${broken.status})`);
       failed = true;
       continue;
     }
@@ -78,11 +86,24 @@ export async function benchmark(args: string[]): Promise<number> {
     } else if (checksum(best.output) !== checksum(reference)) {
       console.log(`warning: ${image.label} printed a different checksum than the first run`);
     }
+    if (best.output !== interpreted.output || best.instructions !== interpreted.instructions) {
+      console.error(`bench: ${image.label} printed or retired differently with the compiler ` +
+        `(${best.instructions} instructions) and without (${interpreted.instructions})`);
+      failed = true;
+    }
     const rate = best.instructions / best.seconds / 1e6;
+    const interpretedRate = interpreted.instructions / interpreted.seconds / 1e6;
     mips.set(image.label, rate);
+    speedUps.push(rate / interpretedRate);
     console.log(`${image.label}: ${best.instructions} instructions in ${best.seconds.toFixed(2)} s = ${rate.toFixed(1)} MIPS` +
-      ` (one hart, Node ${process.version}${runs > 1 ? `, fastest of ${runs}` : ''})`);
+      ` compiled, ${interpretedRate.toFixed(1)} MIPS interpreted (${interpreted.seconds.toFixed(2)} s): ` +
+      `${(rate / interpretedRate).toFixed(2)}x (one hart, Node ${process.version}${runs > 1 ? `, fastest of ${runs}` : ''})`);
     reportQemu(image, best);
+  }
+  if (speedUps.length > 0) {
+    const least = Math.min(...speedUps);
+    console.log(`block compiler: ${least.toFixed(2)}x the interpreter's MIPS at least ` +
+      `(target: ${COMPILER_SPEED_TARGET}x or more: ${least >= COMPILER_SPEED_TARGET ? 'met' : 'NOT met'})`);
   }
 
   const user = mips.get('S/U');
@@ -96,21 +117,22 @@ export async function benchmark(args: string[]): Promise<number> {
 }
 
 /** Runs `file` `runs` times on HyperLab; returns the fastest run, or the first failed one. */
-async function measureBest(file: string, runs: number): Promise<Measurement> {
+async function measureBest(file: string, runs: number, compile: boolean): Promise<Measurement> {
   const bytes = readFileSync(file);
   let best: Measurement | undefined;
   for (let run = 0; run < runs; run++) {
-    const result = await measure(bytes);
+    const result = await measure(bytes, compile);
     if (result.status !== 0) return result;
     if (best === undefined || result.seconds < best.seconds) best = result;
   }
   return best!;
 }
 
-async function measure(bytes: Uint8Array): Promise<Measurement> {
+async function measure(bytes: Uint8Array, compile: boolean): Promise<Measurement> {
   const result: Measurement = { instructions: 0, seconds: 0, output: '', status: 0 };
   result.status = await runImage(bytes, {
     harts: 1,
+    compile,
     input: emptyInput(),
     write: (chunk) => { result.output += Buffer.from(chunk).toString('latin1'); },
     onStop: (machine, elapsed) => { result.instructions = totalRetired(machine); result.seconds = elapsed; },

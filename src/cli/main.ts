@@ -3,7 +3,7 @@
  * with UART0 on stdin/stdout and exits with the guest's own status.
  *
  *   hyperlab run [IMAGE] [--harts N] [--ram MIB] [--max-instructions N]
- *                      [--deterministic] [--raw] [--kernel FILE]
+ *                      [--deterministic] [--no-compile] [--raw] [--kernel FILE]
  *                      [--module FILE[:BOOTARGS]] [--domain NAME:KERNEL[:...]]...
  *                      [--serial N=file:PATH | N=unix:PATH]...
  */
@@ -31,6 +31,9 @@ options:
   --max-instructions N   stop after N instructions in all (exit status 124)
   --deterministic        time derived from instructions retired: the same
                          image and input give the same output every run
+  --no-compile           interpret every instruction (by default hot code is
+                         compiled into JavaScript blocks; the result is the
+                         same, only slower)
   --raw                  IMAGE is a raw binary, loaded at 0x80000000
   --kernel FILE          a kernel for the SBI firmware in IMAGE, as QEMU's
                          -kernel: an ELF32 at its own addresses, or a RISC-V
@@ -102,6 +105,7 @@ export function parseArguments(args: string[]): CommandLine {
       case '--ram': options.ramMiB = parseInteger(arg, args[++i], 4, 2048); break;
       case '--max-instructions': options.maxInstructions = parseInteger(arg, args[++i], 1, Number.MAX_SAFE_INTEGER); break;
       case '--deterministic': options.deterministic = true; break;
+      case '--no-compile': options.compile = false; break;
       case '--raw': options.raw = true; break;
       case '--kernel':
         if (kernelFile !== undefined) throw new UsageError('--kernel may be given once');

@@ -19,6 +19,8 @@ export interface RunOptions {
   ramMiB?: number;
   maxInstructions?: number;
   deterministic?: boolean;
+  /** Whether hot code is compiled into blocks (default true; --no-compile). */
+  compile?: boolean;
   raw?: boolean;
   /** A kernel for the SBI firmware in the image (--kernel). */
   kernel?: BootFile;
@@ -56,6 +58,7 @@ export async function runImage(bytes: Uint8Array, options: RunOptions): Promise<
     modules: options.modules,
     clock: options.deterministic ? 'deterministic' : 'real-time',
     maxInstructions: options.maxInstructions,
+    compile: options.compile,
   });
   if (options.dumpDeviceTree !== undefined) return dumpDeviceTree(machine, options.dumpDeviceTree);
   const ports = await openSerialPorts(machine, options.serial ?? []);

@@ -3,7 +3,7 @@
  * firmware/tests (built into public/firmware/tests) and the hello program run
  * on HyperLab and on qemu-system-riscv32 -M virt, the reference machine. Each
  * must pass on HyperLab, and HyperLab's UART0 output and exit status must be
- * exactly QEMU's.
+ * exactly QEMU's, with the block compiler and without it (--no-compile).
  *
  * A program states how it runs in a line of its source comment:
  *
@@ -131,9 +131,10 @@ function run(command: string, args: string[], timeoutMs: number): Promise<Run> {
   });
 }
 
-function runHyperLab(image: string, harts: number): Promise<Run> {
+function runHyperLab(image: string, harts: number, compile: boolean): Promise<Run> {
   const args = [CLI, 'run', image, '--deterministic', '--max-instructions', String(MAX_INSTRUCTIONS)];
   if (harts > 1) args.push('--harts', String(harts));
+  if (!compile) args.push('--no-compile');
   return run(process.execPath, args, HYPERLAB_TIMEOUT_MS);
 }
 
@@ -225,12 +226,16 @@ describe('conformance: HyperLab against QEMU', () => {
     const title = `${program.name}${program.harts > 1 ? ` (${program.harts} harts)` : ''}`;
     it(title, async () => {
       const useQemu = qemuAvailable();
-      const [hyperlab, qemu] = await Promise.all([
-        runHyperLab(program.image, program.harts),
+      const [hyperlab, interpreted, qemu] = await Promise.all([
+        runHyperLab(program.image, program.harts, true),
+        runHyperLab(program.image, program.harts, false),
         useQemu ? runQemu(program.image, program.harts, program.qemuArgs) : undefined,
       ]);
 
       const hyperlabReport = describeRun('HyperLab', hyperlab);
+      expect(interpreted.stdout, `${hyperlabReport}\n${describeRun('HyperLab --no-compile', interpreted)}`)
+        .toBe(hyperlab.stdout);
+      expect(interpreted.status).toBe(hyperlab.status);
       const lines = program.machineLines;
       if (program.expectedOutput !== undefined) {
         expect(hyperlab.stdout, hyperlabReport).toBe(program.expectedOutput);

@@ -2,7 +2,7 @@
  * One RISC-V hart: RV32IMAC + Zicsr + Zifencei + Zicntr, modes M/S/U, Sv32,
  * and the H extension (V = 1: VS- and VU-mode, two-stage translation).
  *
- * Speed comes from three caches, all exact:
+ * Speed comes from three caches and a compiler, all exact:
  *  - decoded pages: each physical page of code is decoded once into two
  *    Int32Arrays (decode.ts); a store to such a page clears the slots it
  *    overwrote, FENCE.I clears everything;
@@ -15,7 +15,15 @@
  *    path that invalidates it;
  *  - the execute loop keeps pc and the instruction count in locals and runs
  *    a batch of instructions between interrupt checks. Anything that can
- *    make an interrupt pending or change translation ends the batch.
+ *    make an interrupt pending or change translation ends the batch;
+ * and, on top of them, compiled blocks (compile.ts): hot code on a page of
+ * RAM translated into JavaScript functions, marked in the decoded page's
+ * ops (BLOCK_MARK) and dropped with its decoded instructions (a store to
+ * code a block holds drops the page's blocks). Where batches end, pages are
+ * sampled for heat; on a hot page a block starts where a batch ended, and
+ * where blocks lead once control arrives there often. The loop enters a block only if the
+ * batch has room for a whole pass and no trigger watches the mode, so that
+ * every count and boundary is the interpreter's.
  *
  * The execute switch uses literal op numbers (a jump table in V8); each case
  * names its op in a comment, and hart.test.ts checks those names against
@@ -42,6 +50,7 @@
  */
 import * as C from './csr-defs.ts';
 import * as K from './counters.ts';
+import { BLOCK_MARK, compileBlock, readBlock, successors, type BlockEnvironment, type CompiledBlock } from './compile.ts';
 import { csrRead, csrWrite } from './csr.ts';
 import { decode, Op, type DecodeTarget } from './decode.ts';
 import {
@@ -81,11 +90,33 @@ const ITLB_SIZE = 64;
 const ITLB_MASK = ITLB_SIZE - 1;
 /** Longest run of instructions between interrupt checks. */
 export const MAX_BATCH = 4096;
+/** Batches that end on a page before the block compiler translates code there. */
+const HOT_BATCHES = 8;
+/** Most blocks translated each time a batch ends on a hot page (from where it ended, then what it reaches). */
+const BLOCKS_PER_VISIT = 8;
+/** Arrivals at a slot of a page with blocks (from a block or another page) before a block starts there. */
+const HOT_ARRIVALS = 16;
+/** On a page with blocks, one batch end in this many adds a block where it ended (a power of two). */
+const RESAMPLE_BATCHES = 64;
+/** Most blocks on one page. */
+const MAX_PAGE_BLOCKS = 1024;
 
-/** A physical page of decoded instructions. */
+/** A physical page of decoded instructions, and the blocks compiled from it (compile.ts). */
 class DecodedPage {
   readonly ops = new Int32Array(PAGE_SLOTS);
   readonly imms = new Int32Array(PAGE_SLOTS);
+  /** Batches that ended here (the compiler's measure of heat). */
+  heat = 0;
+  /** By slot: how often control came here from a block or another page (while no block starts here). */
+  arrivals: Uint8Array | undefined = undefined;
+  /** How often its blocks were dropped: each time, it must get twice as hot again. */
+  drops = 0;
+  /** By first slot: a compiled block, null where none can start, undefined where none was tried. */
+  blocks: (CompiledBlock | null | undefined)[] | undefined = undefined;
+  /** Slots whose ops hold BLOCK_MARK. */
+  readonly blockSlots: number[] = [];
+  /** By slot: 1 where some block holds (part of) an instruction; stores elsewhere on the page keep the blocks. */
+  covered: Uint8Array | undefined = undefined;
   /** Physical address of the page; ramOffset is -1 for code outside RAM (the boot ROM). */
   constructor(readonly address: number, readonly ramOffset: number) {}
 }
@@ -188,8 +219,19 @@ export class Hart implements MmuState {
   private codePages: (DecodedPage | undefined)[];
   /** Decoded pages outside RAM, by physical page number. */
   private romPages = new Map<number, DecodedPage>();
-  /** Set by a slow-path access that touched a device: the batch ends after it. */
-  private deviceTouched = false;
+  /** Set by a slow-path access that touched a device: the batch ends after it (compiled blocks read it too). */
+  deviceTouched = false;
+  /** Whether hot code is compiled into blocks (compile.ts); false runs the interpreter only. */
+  readonly compile: boolean;
+  /** Left by a compiled block: the instructions it retired. */
+  blockRetired = 0;
+  /** Left by a compiled block before it calls a slow path: that instruction's pc, and how many retired before it. */
+  blockPc = 0;
+  blockDone = 0;
+  private blockEnvironment: BlockEnvironment | undefined;
+  /** Blocks compiled, and pages whose blocks were dropped, since the hart was made (for tests and tools). */
+  blocksCompiled = 0;
+  blockDrops = 0;
   /** The kinds of access (TRIGGER_LOAD, _STORE, _EXECUTE) triggers watch in the running batch's mode. */
   private watchedKinds = 0;
 
@@ -213,7 +255,9 @@ export class Hart implements MmuState {
     readonly bus: HartBus,
     readonly counters: Float64Array<ArrayBufferLike> = new Float64Array(K.HART_COUNTER_WORDS),
     readonly status: Int32Array<ArrayBufferLike> = new Int32Array(K.HART_STATUS_WORDS),
+    options: { compile?: boolean } = {},
   ) {
+    this.compile = options.compile ?? true;
     this.ramBase = bus.ramBase;
     this.ramSize = bus.ramSize;
     this.ram8 = bus.ram8;
@@ -453,6 +497,10 @@ export class Hart implements MmuState {
     let imms: Int32Array = this.readOffset;
     let exceptionCause = -1;
     let exceptionValue = 0;
+    // Compiled blocks run unless a trigger watches this mode (they do not check triggers).
+    const blocksAllowed = this.compile && this.watchedKinds === 0;
+    let inBlock = false;
+    let blockStart = 0; // icount before the block's first instruction
     try {
       loop: while (icount < limit) {
         icount++;
@@ -463,14 +511,34 @@ export class Hart implements MmuState {
           ops = page.ops;
           imms = page.imms;
           pageBase = pc & ~0xfff;
+          // Entering a page with blocks where none starts yet: one may.
+          if (page.blocks !== undefined) this.arrive(page, (pc & 0xfff) >>> 1);
         }
         const slot = (pc & 0xfff) >>> 1;
         let w = ops[slot];
         let imm: number;
         if ((w & 127) < 2) {
-          // `| 0`: see the note at the top (decoded.imm holds int32 values of 2^30 and up).
-          w = this.slowSlot(pc, page!, slot) | 0;
-          imm = this.decoded.imm | 0;
+          if (w === BLOCK_MARK) {
+            const block = page!.blocks![slot]!;
+            const room = limit - icount + 1;
+            if (blocksAllowed && block.length <= room) {
+              blockStart = icount - 1;
+              inBlock = true;
+              pc = block.run(pageBase, dataTag, room);
+              inBlock = false;
+              icount = blockStart + this.blockRetired;
+              if (this.deviceTouched) limit = this.endOnDevice(icount);
+              // Where a block leaves for on its own page, the next block starts.
+              if ((pc & ~0xfff) === pageBase) this.arrive(page!, (pc & 0xfff) >>> 1);
+              continue;
+            }
+            w = block.word;
+            imm = block.imm;
+          } else {
+            // `| 0`: see the note at the top (decoded.imm holds int32 values of 2^30 and up).
+            w = this.slowSlot(pc, page!, slot) | 0;
+            imm = this.decoded.imm | 0;
+          }
         } else {
           imm = imms[slot];
         }
@@ -854,6 +922,10 @@ export class Hart implements MmuState {
       }
     } catch (thrown) {
       if (thrown !== TRAP) throw thrown;
+      if (inBlock) {
+        pc = this.blockPc;
+        icount = blockStart + this.blockDone + 1;
+      }
       icount--;
       this.pc = pc;
       this.account(privAtStart, virtAtStart, icount);
@@ -862,8 +934,78 @@ export class Hart implements MmuState {
     }
     this.pc = pc;
     this.account(privAtStart, virtAtStart, icount);
+    if (this.compile && page !== undefined && (pc & ~0xfff) === pageBase && page.ramOffset >= 0) this.sample(page, pc);
     if (exceptionCause >= 0) this.takeTrap(exceptionCause, false, exceptionValue);
     return icount;
+  }
+
+  /**
+   * The compiler's profile: a batch ended at `pc` on `page`. A page gets
+   * blocks once it is hot; later batch ends there add a block now and then
+   * (most blocks start where other blocks lead: see runBatch).
+   */
+  private sample(page: DecodedPage, pc: number): void {
+    const heat = ++page.heat;
+    if (heat < HOT_BATCHES << Math.min(page.drops, 16)) return;
+    if (page.blocks === undefined || (heat & (RESAMPLE_BATCHES - 1)) === 0) this.compileFrom(page, (pc & 0xfff) >>> 1);
+  }
+
+  /** Control reached `slot` of a page with blocks from a block or another page: a block may start there once it is reached often. */
+  private arrive(page: DecodedPage, slot: number): void {
+    const blocks = page.blocks;
+    if (blocks === undefined || blocks[slot] !== undefined) return;
+    const arrivals = page.arrivals ??= new Uint8Array(PAGE_SLOTS);
+    if (++arrivals[slot] >= HOT_ARRIVALS) this.compileFrom(page, slot);
+  }
+
+  /**
+   * Compiles blocks on a hot page: the one starting at `slot` (where a batch
+   * ended), then those its ends lead to on the page, a few at a time.
+   */
+  private compileFrom(page: DecodedPage, slot: number): void {
+    const blocks = page.blocks ??= new Array<CompiledBlock | null | undefined>(PAGE_SLOTS).fill(undefined);
+    const queue = [slot];
+    for (let compiled = 0; queue.length > 0 && compiled < BLOCKS_PER_VISIT;) {
+      const start = queue.shift()!;
+      if (blocks[start] !== undefined || page.blockSlots.length >= MAX_PAGE_BLOCKS) continue;
+      const code = readBlock(this.ram16, page.ramOffset, start, (other) => !!blocks[other]);
+      if (code.instructions.length === 0) {
+        blocks[start] = null;
+        continue;
+      }
+      blocks[start] = compileBlock(code, this.blockEnvironment ??= this.makeBlockEnvironment());
+      const covered = page.covered ??= new Uint8Array(PAGE_SLOTS);
+      for (const instruction of code.instructions) covered.fill(1, instruction.offset >>> 1, (instruction.offset + instruction.length) >>> 1);
+      page.ops[start] = BLOCK_MARK;
+      page.blockSlots.push(start);
+      compiled++;
+      this.blocksCompiled++;
+      for (const offset of successors(code)) {
+        if (offset >= 0 && offset < 4096) queue.push(offset >>> 1);
+      }
+    }
+  }
+
+  private makeBlockEnvironment(): BlockEnvironment {
+    return {
+      hart: this, x: this.x, ram8: this.ram8, ram16: this.ram16, ram32: this.ram32,
+      readTag: this.readTag, readOffset: this.readOffset, writeTag: this.writeTag, writeOffset: this.writeOffset,
+      mulhSigned, mulhSignedUnsigned, mulhUnsigned,
+    };
+  }
+
+  /** Forgets the blocks compiled from `page` (its code changed). */
+  private dropBlocks(page: DecodedPage): void {
+    for (const slot of page.blockSlots) {
+      if (page.ops[slot] === BLOCK_MARK) page.ops[slot] = Op.UNDECODED;
+    }
+    page.blockSlots.length = 0;
+    page.blocks = undefined;
+    page.covered = undefined;
+    page.arrivals = undefined;
+    page.heat = 0;
+    page.drops++;
+    this.blockDrops++;
   }
 
   /** Books `count` retired instructions to the mode they ran in. */
@@ -1099,8 +1241,11 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /** A load that missed the TLB, is misaligned, reaches a device or is watched by a trigger. Returns the raw value. */
-  private loadSlow(va: number, size: number): number {
+  /**
+   * A load that missed the TLB, is misaligned, reaches a device or is
+   * watched by a trigger. Returns the raw value. (Compiled blocks call it too.)
+   */
+  loadSlow(va: number, size: number): number {
     if (this.watchedKinds & TRIGGER_LOAD) this.checkDataTriggers(va, size, TRIGGER_LOAD);
     return this.loadUnwatched(va, size);
   }
@@ -1121,7 +1266,8 @@ export class Hart implements MmuState {
     return v;
   }
 
-  private storeSlow(va: number, value: number, size: number): void {
+  /** A store that missed the TLB (compiled blocks call it too). */
+  storeSlow(va: number, value: number, size: number): void {
     if (this.watchedKinds & TRIGGER_STORE) this.checkDataTriggers(va, size, TRIGGER_STORE);
     this.storeUnwatched(va, value, size);
   }
@@ -1309,6 +1455,8 @@ export class Hart implements MmuState {
       const first = Math.max(0, ((offset & 0xfff) - 2) >> 1);
       const last = Math.min(PAGE_SLOTS - 1, ((offset & 0xfff) + size - 1) >> 1);
       page.ops.fill(0, first, last + 1);
+      const compiled = page.covered ? page.covered.indexOf(1, first) : -1;
+      if (compiled >= 0 && compiled <= last) this.dropBlocks(page);
     }
     // A 32-bit instruction at the end of the previous page may start there.
     if ((offset & 0xfff) < 2 && number > 0) {

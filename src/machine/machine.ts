@@ -29,6 +29,8 @@ export interface MachineConfig {
   /** RAM in bytes (default 128 MiB). */
   ramSize?: number;
   deterministic?: boolean;
+  /** Whether the harts compile hot code into blocks (default true; compile.ts). */
+  compile?: boolean;
   /** Bytes a UART sends (uart 0 is the main console). */
   output?: (uart: number, byte: number) => void;
 }
@@ -80,7 +82,8 @@ export class Machine {
       onFinish: (event) => this.finish(event),
     };
     this.board = new Board(boardConfig);
-    this.harts = Array.from({ length: config.harts }, (_, id) => new Hart(id, this.board));
+    this.harts = Array.from({ length: config.harts }, (_, id) => new Hart(id, this.board, undefined, undefined,
+      { compile: config.compile }));
   }
 
   /**

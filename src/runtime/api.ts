@@ -38,6 +38,8 @@ export interface MachineOptions extends BootSoftware {
   ramMiB?: number;
   /** Default 'real-time'. The worker machine has only the real-time clock. */
   clock?: ClockKind;
+  /** Whether hot code is compiled into blocks of JavaScript (default true); false runs the interpreter only. */
+  compile?: boolean;
 }
 
 /** What the machine as a whole is doing. */

@@ -65,13 +65,17 @@ export class HartLoop {
   private speed = -1;
   private lastSequence = -1;
 
-  /** `turnMs`: how long a sleeping loop may keep the event loop waiting (tests shorten it). */
+  /**
+   * `turnMs`: how long a sleeping loop may keep the event loop waiting (tests
+   * shorten it); `compile`: whether the hart compiles hot code into blocks.
+   */
   constructor(
     private readonly board: Board,
     views: RuntimeViews,
     readonly id: number,
     private readonly clock: SharedClock,
     private readonly turnMs = EVENT_LOOP_TURN_MS,
+    compile = true,
   ) {
     this.control = views.control;
     this.mine = views.hartControl(id);
@@ -83,7 +87,7 @@ export class HartLoop {
     // arrays); shared memory works the same.
     type Counters = ConstructorParameters<typeof Hart>[2];
     type Status = ConstructorParameters<typeof Hart>[3];
-    this.hart = new Hart(id, board, views.hartCounters(id) as Counters, this.status as Status);
+    this.hart = new Hart(id, board, views.hartCounters(id) as Counters, this.status as Status, { compile });
   }
 
   /**

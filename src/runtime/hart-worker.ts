@@ -18,6 +18,8 @@ export interface HartWorkerSetup {
   harts: number;
   ramSize: number;
   hart: number;
+  /** Whether the hart compiles hot code into blocks. */
+  compile?: boolean;
 }
 
 
@@ -52,7 +54,7 @@ const api = {
     views = new RuntimeViews(setup.sab, board.runtimeOffset);
     clock = new SharedClock(views.control, views.clock);
     transmit = transmitter(views);
-    hartLoop = new HartLoop(board, views, setup.hart, clock);
+    hartLoop = new HartLoop(board, views, setup.hart, clock, undefined, setup.compile);
     loop = hartLoop;
     scheduler.port2.postMessage(null);
   },

@@ -76,6 +76,7 @@ export class ThreadMachine implements LabMachine {
       harts: options.harts,
       ramSize: (options.ramMiB ?? 128) * 1024 * 1024,
       deterministic: this.clock === 'deterministic',
+      compile: options.compile,
       output: (uart, byte) => this.pendingOutput[uart].push(byte),
     });
     this.symbols = this.machine.load(options).symbols;

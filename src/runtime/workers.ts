@@ -86,6 +86,8 @@ export class WorkerMachine implements LabMachine {
   private speedLimit = Infinity;
   private powerCycles = 0;
   private disposed = false;
+  /** Whether the harts compile hot code into blocks. */
+  private readonly compile: boolean;
   /** Serializes control operations (power, pause, reset...), which wait for the workers. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -94,6 +96,7 @@ export class WorkerMachine implements LabMachine {
       throw new Error(`a machine has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
     }
     this.harts = options.harts;
+    this.compile = options.compile ?? true;
     this.software = options;
     let clock: SharedClock | undefined;
     this.board = new Board({
@@ -297,7 +300,7 @@ export class WorkerMachine implements LabMachine {
   private async startWorker(hart: number): Promise<HartThread> {
     const worker = new Worker(new URL('./hart-worker.ts', import.meta.url), { type: 'module', name: `hart-${hart}` });
     const remote = Comlink.wrap<HartWorkerApi>(worker);
-    await remote.start({ sab: this.board.sab, harts: this.harts, ramSize: this.board.ramSize, hart });
+    await remote.start({ sab: this.board.sab, harts: this.harts, ramSize: this.board.ramSize, hart, compile: this.compile });
     return { worker, remote };
   }
 

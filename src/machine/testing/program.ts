@@ -10,14 +10,15 @@ import { jal } from './encode.ts';
 
 /**
  * Runs `program` until its final `j .`, in batches of `batch` instructions
- * (one by default, so it stops right there), at most `limit` batches.
+ * (one by default, so it stops right there), at most `limit` batches;
+ * `options` go to the Hart (compile: the block compiler on or off).
  */
 export function runProgram(program: (number | number[])[], setup?: (hart: Hart, bus: TestBus) => void, limit = 10_000,
-  batch = 1) {
+  batch = 1, options: { compile?: boolean } = {}) {
   const bus = new TestBus();
   const words = program.flat().concat([jal(0, 0)]);
   bus.load(TEST_RAM_BASE, words);
-  const hart = new Hart(0, bus);
+  const hart = new Hart(0, bus, undefined, undefined, options);
   hart.reset(TEST_RAM_BASE);
   const end = (TEST_RAM_BASE + 4 * (words.length - 1)) | 0;
   hart.mtvec = end;
