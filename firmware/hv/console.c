@@ -90,6 +90,20 @@ static void set_receive_interrupt(int uart, int on)
     mmio_write8(uart_base(uart) + UART_IER, on ? UART_IER_RDI : 0);
 }
 
+/* Unmasks (or masks) the management port's source in the console's PLIC context. */
+static void passthrough_enable(int on)
+{
+    static struct spinlock lock;
+    uint32_t irq = console_passthrough_irq();
+    if (!irq || !host.plic_base || console.irq_context < 0)
+        return;
+    uintptr_t enable = host.plic_base + PLIC_ENABLE(console.irq_context) + 4 * (irq / 32);
+    spin_lock(&lock);
+    uint32_t bits = mmio_read32(enable);
+    mmio_write32(enable, on ? bits | 1u << (irq % 32) : bits & ~(1u << (irq % 32)));
+    spin_unlock(&lock);
+}
+
 /*
  * Takes over the UARTs the device tree has: 8N1, receive interrupt on,
  * each routed to the boot pCPU's supervisor context of the PLIC.
@@ -104,6 +118,11 @@ void console_init(void)
         if (!host.uart[n].present)
             continue;
         uintptr_t base = uart_base(n);
+        if (n == host.mgmt_uart) {          /* domain 0's to program; its interrupt still comes here first */
+            mmio_write32(plic + PLIC_PRIORITY(host.uart[n].irq), 1);
+            passthrough_enable(1);
+            continue;
+        }
         mmio_write8(base + UART_IER, 0);
         mmio_write8(base + UART_LCR, UART_LCR_8N1);
         mmio_write8(base + UART_MCR, UART_MCR_OUT2);
@@ -250,7 +269,7 @@ static void hold_expired(void *unused)
 /* Gives a new domain its console: UART N for domain N if the machine has it, else UART0. */
 void console_attach(struct domain *d)
 {
-    d->console_uart = d->id < NUART && host.uart[d->id].present ? d->id : -1;
+    d->console_uart = d->id < NUART && host.uart[d->id].present && d->id != host.mgmt_uart ? d->id : -1;
     console.held_length[d->id] = 0;
     console.held_since[d->id] = 0;
 }
@@ -486,16 +505,40 @@ static void uart_interrupt(int uart)
     }
 }
 
-/* The supervisor external interrupt: claim each UART interrupt from the PLIC and serve it. */
+/*
+ * The supervisor external interrupt: claim each UART interrupt from the
+ * PLIC and serve it. The management port's goes to domain 0: its source
+ * is masked here and raised in domain 0's vPLIC, and unmasked when
+ * domain 0 completes it there (console_passthrough_done), so that a line
+ * still high raises it again, once, rather than for ever.
+ */
 void console_interrupt(void)
 {
     uintptr_t claim = host.plic_base + PLIC_CLAIM(host.plic_context[this_pcpu()->id]);
     if (host.plic_context[this_pcpu()->id] < 0)
         return;
     for (uint32_t irq; (irq = mmio_read32(claim)) != 0;) {
+        if (irq == console_passthrough_irq() && domains[0].state == DOMAIN_RUNNING) {
+            passthrough_enable(0);
+            mmio_write32(claim, irq);
+            vplic_set_level(&domains[0], irq, 1);
+            continue;
+        }
         for (int n = 0; n < NUART; n++)
-            if (host.uart[n].present && host.uart[n].irq == irq)
+            if (host.uart[n].present && host.uart[n].irq == irq && n != host.mgmt_uart)
                 uart_interrupt(n);
         mmio_write32(claim, irq);
     }
+}
+
+/* The physical interrupt of the UART passed through to domain 0 (its source in domain 0's vPLIC too), or 0. */
+uint32_t console_passthrough_irq(void)
+{
+    return host.mgmt_uart >= 0 ? host.uart[host.mgmt_uart].irq : 0;
+}
+
+/* Domain 0 completed the management port's interrupt in its vPLIC: the physical source may fire again. */
+void console_passthrough_done(void)
+{
+    passthrough_enable(1);
 }

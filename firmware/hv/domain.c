@@ -106,6 +106,11 @@ static int build_locked(struct domain *d, int id, const struct domain_config *co
     const char *why = 0;
     if (kernel_load(d, config->kernel, config->kernel_size, &d->entry, &why) < 0)
         return build_error(d, why);
+    if (id == 0 && host.mgmt_uart >= 0) {
+        uint32_t base = ROUND_DOWN(host.uart[host.mgmt_uart].base, FRAME_SIZE);
+        if (p2m_map_device(d, base, base) < 0)
+            return build_error(d, "no memory to map the management port");
+    }
     if (place_device_tree(d) < 0)
         return -1;
     d->created_at = time_now();

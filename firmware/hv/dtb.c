@@ -53,5 +53,9 @@ int dtb_build_guest(struct domain *d, uint8_t *buffer, uint32_t size)
         .vcpus = d->nvcpus, .memory_bytes = d->memory_bytes, .timebase_hz = host.timebase_hz,
         .isa = isa, .bootargs = d->config.bootargs, .xen_base = GUEST_XEN_BASE, .xen_size = GUEST_XEN_SIZE,
     };
+    if (d->id == 0 && host.mgmt_uart >= 0) {
+        board.management_base = host.uart[host.mgmt_uart].base;
+        board.management_irq = host.uart[host.mgmt_uart].irq;
+    }
     return fdt_write_guest_board(&board, buffer, size);
 }

@@ -156,6 +156,7 @@ struct host {
     int plic_context[NPCPU];        /* S-mode context of each pCPU, -1 if none */
     uint32_t plic_base, plic_size;
     struct host_uart uart[NUART];   /* UART0 is the console (stdout-path) */
+    int mgmt_uart;                  /* MGMT_UART if the machine has it, else -1 */
     char isa[64];                   /* riscv,isa of the harts */
 };
 extern struct host host;
@@ -189,6 +190,8 @@ void mm_unpin(uint32_t address);
 uint32_t mm_total_frames(void);
 
 /* ---- the G-stage (p2m.c) ---- */
+
+long p2m_map_device(struct domain *d, uint32_t gpa, uint32_t host_address);
 
 int p2m_create(struct domain *d);
 int p2m_populate(struct domain *d, uint32_t memory_bytes);
@@ -647,6 +650,8 @@ uint32_t console_ring_read(char *dst, uint32_t max, uint32_t *index, int increme
 void console_guest_output(struct domain *d, uint8_t byte);
 void console_guest_input_drained(struct domain *d);
 void console_interrupt(void);
+uint32_t console_passthrough_irq(void);
+void console_passthrough_done(void);
 void hv_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_printk_continue(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

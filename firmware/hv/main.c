@@ -123,6 +123,7 @@ static int host_init(uint32_t boot_hartid, const void *dtb)
         return -1;
     read_plic();
     read_uarts();
+    host.mgmt_uart = host.uart[MGMT_UART].present ? MGMT_UART : -1;
     return host.uart[0].present ? 0 : -1;
 }
 
@@ -153,8 +154,10 @@ static void banner(void)
     hv_printk("scheduler: credit, %d ms slices; timebase %u Hz; consoles:", TICK_MS * TICKS_PER_TSLICE,
               (unsigned)host.timebase_hz);
     for (int n = 0; n < NUART; n++)
-        if (host.uart[n].present)
+        if (host.uart[n].present && n != host.mgmt_uart)
             hv_printk_continue(" UART%d", n);
+    if (host.mgmt_uart >= 0)
+        hv_printk_continue("; management port: UART%d, domain 0's", host.mgmt_uart);
     hv_printk_continue("\n");
 }
 

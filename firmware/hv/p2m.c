@@ -250,6 +250,12 @@ static long map_borrowed(struct domain *d, uint32_t gpa, uint32_t frame, uint32_
     return error;
 }
 
+/* Maps a device's page (host_address) at gpa of d, read-write, never executable: a UART passed through. */
+long p2m_map_device(struct domain *d, uint32_t gpa, uint32_t host_address)
+{
+    return map_borrowed(d, gpa, host_address, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | PTE_BORROWED);
+}
+
 /*
  * Maps another domain's frame (a grant) at window address gpa of d:
  * readable, writable unless `readonly`, never executable. 0, -XEN_EBUSY

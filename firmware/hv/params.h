@@ -35,6 +35,7 @@
 #define BOOTARGS_MAX       128          /* bytes of a domain's bootargs */
 #define PCPU_STACK_SIZE    8192         /* each pCPU's hypervisor stack */
 #define NUART              8            /* physical UARTs: UART0 and the consoles 1..7 */
+#define MGMT_UART          (NUART - 1)  /* the management port: passed through to domain 0, no domain's console */
 #define VUART_RX_BUFFER    256          /* bytes typed for a domain, not yet read by it */
 #define GNTTAB_MAX_FRAMES  4            /* grant table frames a domain may have: 2048 v1 entries */
 #define MAPTRACK_ENTRIES   256          /* grants a domain may have mapped at once */

@@ -130,9 +130,14 @@ static void complete(struct domain *d, int c, uint32_t source)
     if (source == 0 || source >= PLIC_SOURCE_IDS || !bit(p->enable[c], source) || !bit(p->claimed, source))
         return;                     /* completing what was not claimed is ignored */
     set_bit_to(p->claimed, source, 0);
+    int passthrough = d->id == 0 && source == console_passthrough_irq();
+    if (passthrough)
+        set_bit_to(p->level, source, 0);    /* the device's line is looked at again: unmasked below */
     if (bit(p->level, source))
         set_bit_to(p->pending, source, 1);
     update_source(d, source);
+    if (passthrough)
+        console_passthrough_done();
 }
 
 /* The context a threshold/claim offset names, or -1. */

@@ -174,6 +174,19 @@ static void cpus_node(struct fdt_writer *w, const struct guest_board *b, uint32_
     fdt_end_node(w);
 }
 
+static void serial_node(struct fdt_writer *w, uint32_t base, uint32_t irq, uint32_t plic_phandle)
+{
+    char name[32];
+    snprintf(name, sizeof name, "serial@%x", (unsigned)base);
+    fdt_begin_node(w, name);
+    fdt_property_u32(w, "interrupts", irq);
+    fdt_property_u32(w, "interrupt-parent", plic_phandle);
+    fdt_property_u32(w, "clock-frequency", UART_CLOCK_HZ);
+    fdt_property_reg64(w, "reg", base, GUEST_UART_SIZE);
+    fdt_property_string(w, "compatible", "ns16550a");
+    fdt_end_node(w);
+}
+
 static void soc_node(struct fdt_writer *w, const struct guest_board *b, uint32_t intc_phandle, uint32_t plic_phandle)
 {
     static const char plic_compatible[] = "sifive,plic-1.0.0\0riscv,plic0";
@@ -201,14 +214,9 @@ static void soc_node(struct fdt_writer *w, const struct guest_board *b, uint32_t
     fdt_property_u32(w, "#interrupt-cells", 1);
     fdt_end_node(w);
 
-    snprintf(name, sizeof name, "serial@%x", (unsigned)GUEST_UART_BASE);
-    fdt_begin_node(w, name);
-    fdt_property_u32(w, "interrupts", GUEST_UART_IRQ);
-    fdt_property_u32(w, "interrupt-parent", plic_phandle);
-    fdt_property_u32(w, "clock-frequency", UART_CLOCK_HZ);
-    fdt_property_reg64(w, "reg", GUEST_UART_BASE, GUEST_UART_SIZE);
-    fdt_property_string(w, "compatible", "ns16550a");
-    fdt_end_node(w);
+    serial_node(w, GUEST_UART_BASE, GUEST_UART_IRQ, plic_phandle);
+    if (b->management_base)
+        serial_node(w, b->management_base, b->management_irq, plic_phandle);
     fdt_end_node(w);
 }
 
@@ -252,6 +260,10 @@ int fdt_write_guest_board(const struct guest_board *b, uint8_t *buffer, uint32_t
     fdt_property_string(&w, "stdout-path", name);
     if (b->bootargs && b->bootargs[0])
         fdt_property_string(&w, "bootargs", b->bootargs);
+    if (b->management_base) {
+        snprintf(name, sizeof name, "/soc/serial@%x", (unsigned)b->management_base);
+        fdt_property_string(&w, "hyperlab,management-port", name);
+    }
     fdt_end_node(&w);
 
     snprintf(name, sizeof name, "memory@%x", (unsigned)GUEST_RAM_BASE);

@@ -62,12 +62,16 @@ struct guest_board {
     const char *isa;                /* each vCPU's riscv,isa */
     const char *bootargs;           /* /chosen bootargs; 0 or "" for none */
     uint32_t xen_base, xen_size;    /* the hypervisor's window ("xen,xen" node) */
+    uint32_t management_base;       /* domain 0's: the UART passed through as the management port, 0 if none */
+    uint32_t management_irq;        /* ... its source on the board's PLIC */
 };
 
 /*
  * Writes the board's tree: its vCPUs (each with its interrupt controller),
  * its RAM, a PLIC with a supervisor context per vCPU, a 16550 on source
- * 10, /chosen (stdout-path, bootargs), and the hypervisor node with its
+ * 10 (and, for domain 0, the management port: a 16550 passed through,
+ * named by /chosen's hyperlab,management-port), /chosen (stdout-path,
+ * bootargs), and the hypervisor node with its
  * window and the event upcall (each vCPU's supervisor software
  * interrupt). Its size, or -1 if it does not fit in `size` bytes.
  */
