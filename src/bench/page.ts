@@ -5,7 +5,9 @@
  *
  *   bench.html?harts=2&image=firmware/bench-smp.elf
  *   bench.html?harts=2&image=firmware/bench-smp.elf&control=20
+ *   bench.html?harts=1&image=firmware/bench-smp.elf&compile=0
  *
+ * compile=0 runs the interpreter only (no block compiler).
  * With control=N it measures instead how long the harts take to answer a
  * control word: N pauses (and resumes) of busy harts, each timed from the
  * page's request to the last worker's acknowledgment.
@@ -43,7 +45,8 @@ async function run(): Promise<BenchResult | ControlResult> {
   const imagePath = params.get('image') ?? 'firmware/bench-smp.elf';
   const response = await fetch(import.meta.env.BASE_URL + imagePath);
   if (!response.ok) throw new Error(`cannot load ${imagePath}: ${response.status}`);
-  const machine = createWorkerMachine({ harts, image: new Uint8Array(await response.arrayBuffer()) });
+  const compile = params.get('compile') !== '0';
+  const machine = createWorkerMachine({ harts, image: new Uint8Array(await response.arrayBuffer()), compile });
   let output = '';
   const decoder = new TextDecoder();
   machine.console(0).onOutput((bytes) => { output += decoder.decode(bytes, { stream: true }); });

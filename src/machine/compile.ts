@@ -11,16 +11,14 @@
  * instruction becomes a loop, as long as the batch has room for another pass.
  *
  * Exact by construction: the registers a block uses live in locals and are
- * written back at every exit and before every call out; loads and stores
- * take the same TLB fast path as the interpreter and call the hart's own
- * slow paths otherwise. A block leaves after any slow-path store (it may
- * have written code, a device or this very page) and after any access that
- * touched a device (the batch ends there, as in the interpreter). A slow
- * path that faults throws the hart's trap sentinel with hart.blockPc and
- * hart.blockDone saying which instruction it was. The hart enters a block
- * only if the batch can take all of one pass (so batches, and thus
- * interrupts, end at the same instruction as without it) and no debug
- * trigger watches the mode.
+ * written back where every exit leads; loads and stores take the same TLB
+ * fast path as the interpreter, and where that misses (a fault to come, a
+ * device, code, a misaligned address, a page not yet in the TLB) the block
+ * leaves before the instruction, for the interpreter to run it as it
+ * always does. So a block never traps and never touches a device. The hart
+ * enters a block only if the batch can take all of one pass (so batches,
+ * and thus interrupts, end at the same instruction as without it) and no
+ * debug trigger watches the mode.
  *
  * Blocks hang off the hart's decoded page (hart.ts), marked in its ops by
  * BLOCK_MARK at their first slot, and are dropped with its decoded
@@ -250,8 +248,6 @@ export function compileBlock(code: BlockCode, env: BlockEnvironment): CompiledBl
   const writeBack = [...written].map((r) => `x[${r}] = r${r};`).join(' ');
   /** Leaves the block after `done` instructions of this pass, for pc expression `pc`. */
   const exit = (done: number, pc: string) => `{ done = ${done}; next = ${pc}; break block; }`;
-  /** Before a call out from the instruction at `index`: the registers in memory, and which instruction it is. */
-  const callOut = (index: number, offset: number) => `${writeBack} h.blockPc = ${at(offset)}; h.blockDone = n + ${index};`;
 
   const lines: string[] = [];
   instructions.forEach((instruction, index) => {
@@ -270,14 +266,14 @@ export function compileBlock(code: BlockCode, env: BlockEnvironment): CompiledBl
       const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
       lines.push(`a = (${a} + ${imm}) | 0; e = (a >>> 12) & 255;`,
         `if (readTag[e] === ((a >>> 12) | dataTag)${aligned}) v = ${ramAccess(size, 'readOffset[e] + (a & 0xfff)')};`,
-        `else { ${callOut(index, offset)} v = h.loadSlow(a, ${size}); if (h.deviceTouched) { ${assign(result)} ${exit(index + 1, next)} } }`,
+        `else ${exit(index, at(offset))}`,
         assign(result));
     } else if (STORE_SIZE[op]) {
       const size = STORE_SIZE[op];
       const aligned = size === 1 ? '' : ` && (a & ${size - 1}) === 0`;
       lines.push(`a = (${a} + ${imm}) | 0; e = (a >>> 12) & 255;`,
         `if (writeTag[e] === ((a >>> 12) | dataTag)${aligned}) ${ramAccess(size, 'writeOffset[e] + (a & 0xfff)')} = ${b};`,
-        `else { ${callOut(index, offset)} h.storeSlow(a, ${b}, ${size}); ${exit(index + 1, next)} }`);
+        `else ${exit(index, at(offset))}`);
     } else if (op === Op.JAL) {
       lines.push(assign(next));
       // A JAL inside the block was followed: the next instruction here is its target.

@@ -219,15 +219,12 @@ export class Hart implements MmuState {
   private codePages: (DecodedPage | undefined)[];
   /** Decoded pages outside RAM, by physical page number. */
   private romPages = new Map<number, DecodedPage>();
-  /** Set by a slow-path access that touched a device: the batch ends after it (compiled blocks read it too). */
-  deviceTouched = false;
+  /** Set by a slow-path access that touched a device: the batch ends after it. */
+  private deviceTouched = false;
   /** Whether hot code is compiled into blocks (compile.ts); false runs the interpreter only. */
   readonly compile: boolean;
   /** Left by a compiled block: the instructions it retired. */
   blockRetired = 0;
-  /** Left by a compiled block before it calls a slow path: that instruction's pc, and how many retired before it. */
-  blockPc = 0;
-  blockDone = 0;
   private blockEnvironment: BlockEnvironment | undefined;
   /** Blocks compiled, and pages whose blocks were dropped, since the hart was made (for tests and tools). */
   blocksCompiled = 0;
@@ -499,8 +496,6 @@ export class Hart implements MmuState {
     let exceptionValue = 0;
     // Compiled blocks run unless a trigger watches this mode (they do not check triggers).
     const blocksAllowed = this.compile && this.watchedKinds === 0;
-    let inBlock = false;
-    let blockStart = 0; // icount before the block's first instruction
     try {
       loop: while (icount < limit) {
         icount++;
@@ -522,15 +517,14 @@ export class Hart implements MmuState {
             const block = page!.blocks![slot]!;
             const room = limit - icount + 1;
             if (blocksAllowed && block.length <= room) {
-              blockStart = icount - 1;
-              inBlock = true;
               pc = block.run(pageBase, dataTag, room);
-              inBlock = false;
-              icount = blockStart + this.blockRetired;
-              if (this.deviceTouched) limit = this.endOnDevice(icount);
-              // Where a block leaves for on its own page, the next block starts.
-              if ((pc & ~0xfff) === pageBase) this.arrive(page!, (pc & 0xfff) >>> 1);
-              continue;
+              if (this.blockRetired > 0) {
+                icount += this.blockRetired - 1;
+                // Where a block leaves for on its own page, the next block starts.
+                if ((pc & ~0xfff) === pageBase) this.arrive(page!, (pc & 0xfff) >>> 1);
+                continue;
+              }
+              // It left before its first instruction (a TLB miss): the interpreter runs that one.
             }
             w = block.word;
             imm = block.imm;
@@ -922,10 +916,6 @@ export class Hart implements MmuState {
       }
     } catch (thrown) {
       if (thrown !== TRAP) throw thrown;
-      if (inBlock) {
-        pc = this.blockPc;
-        icount = blockStart + this.blockDone + 1;
-      }
       icount--;
       this.pc = pc;
       this.account(privAtStart, virtAtStart, icount);
@@ -1241,11 +1231,8 @@ export class Hart implements MmuState {
     return pa;
   }
 
-  /**
-   * A load that missed the TLB, is misaligned, reaches a device or is
-   * watched by a trigger. Returns the raw value. (Compiled blocks call it too.)
-   */
-  loadSlow(va: number, size: number): number {
+  /** A load that missed the TLB, is misaligned, reaches a device or is watched by a trigger. Returns the raw value. */
+  private loadSlow(va: number, size: number): number {
     if (this.watchedKinds & TRIGGER_LOAD) this.checkDataTriggers(va, size, TRIGGER_LOAD);
     return this.loadUnwatched(va, size);
   }
@@ -1266,8 +1253,7 @@ export class Hart implements MmuState {
     return v;
   }
 
-  /** A store that missed the TLB (compiled blocks call it too). */
-  storeSlow(va: number, value: number, size: number): void {
+  private storeSlow(va: number, value: number, size: number): void {
     if (this.watchedKinds & TRIGGER_STORE) this.checkDataTriggers(va, size, TRIGGER_STORE);
     this.storeUnwatched(va, value, size);
   }

@@ -8,14 +8,20 @@ import { DEFAULT_HARTS, DEFAULT_IMAGE, DEFAULT_RAM_MIB, labConfig } from './conf
 describe('the page\'s address', () => {
   it('boots the default machine when it asks for nothing', () => {
     expect(labConfig('')).toEqual({
-      config: { image: DEFAULT_IMAGE, harts: DEFAULT_HARTS, ramMiB: DEFAULT_RAM_MIB, speed: Infinity, modules: [] },
+      config: { image: DEFAULT_IMAGE, harts: DEFAULT_HARTS, ramMiB: DEFAULT_RAM_MIB, speed: Infinity, modules: [], compile: true },
     });
   });
 
   it('takes the image, harts, RAM and speed', () => {
     expect(labConfig('?image=firmware/bench.elf&harts=4&ram=64&speed=1000')).toEqual({
-      config: { image: 'firmware/bench.elf', harts: 4, ramMiB: 64, speed: 1000, modules: [] },
+      config: { image: 'firmware/bench.elf', harts: 4, ramMiB: 64, speed: 1000, modules: [], compile: true },
     });
+  });
+
+  it('turns the block compiler off with compile=0', () => {
+    expect(labConfig('?compile=0')).toMatchObject({ config: { compile: false } });
+    expect(labConfig('?compile=1')).toMatchObject({ config: { compile: true } });
+    expect(labConfig('?compile=no')).toEqual({ error: 'compile=no: 1 (compile hot code, the default) or 0 (interpret only)' });
   });
 
   it('takes a kernel for the firmware', () => {

@@ -4,6 +4,7 @@
  * a one-line change here (and the e2e tests' banner in e2e/lab.ts).
  *
  *   ?image=firmware/bench.elf&harts=4&ram=64&speed=1000
+ *   ?compile=0   (the interpreter only: no block compiler)
  *   ?image=firmware/sbi.elf&kernel=firmware/kernel.elf
  *   ?image=firmware/hypervisor.elf&module=firmware/kernel.elf
  *       &domain=guest1:firmware/kernel.elf:memory=32&domain=...
@@ -32,12 +33,14 @@ export interface LabConfig {
   kernel?: string;
   /** Boot modules for a hypervisor in `image`: Dom0's kernel and DomUs, their files under the site's base. */
   modules: BootModuleSpec[];
+  /** Whether the harts compile hot code into blocks (compile=0 turns it off). */
+  compile: boolean;
 }
 
 /** What the address asks for, or why the lab cannot do it. */
 export type LabAddress = { config: LabConfig } | { error: string };
 
-const SINGLE = ['image', 'harts', 'ram', 'speed', 'kernel'];
+const SINGLE = ['image', 'harts', 'ram', 'speed', 'kernel', 'compile'];
 const REPEATABLE = ['module', 'domain'];
 
 class AddressError extends Error {}
@@ -65,6 +68,13 @@ function speedOf(params: URLSearchParams): number {
   const speed = Number(text);
   if (!(speed >= 1)) throw new AddressError(`speed=${text}: instructions per second per hart, from 1`);
   return speed;
+}
+
+function compileOf(params: URLSearchParams): boolean {
+  const text = params.get('compile');
+  if (text === null || text === '1') return true;
+  if (text === '0') return false;
+  throw new AddressError(`compile=${text}: 1 (compile hot code, the default) or 0 (interpret only)`);
 }
 
 function checkParameterNames(params: URLSearchParams): void {
@@ -102,6 +112,7 @@ export function labConfig(search: string): LabAddress {
         speed: speedOf(params),
         ...(kernel === null ? {} : { kernel: sitePath('kernel=', kernel) }),
         modules: bootModules(params),
+        compile: compileOf(params),
       },
     };
   } catch (error) {

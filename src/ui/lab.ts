@@ -68,7 +68,9 @@ export async function startLab(address: LabAddress): Promise<void> {
   const { config } = address;
   useLab.setState({ status: 'loading', image: config.image, harts: config.harts, ramMiB: config.ramMiB, speed: config.speed });
   try {
-    const created = createWorkerMachine({ harts: config.harts, ramMiB: config.ramMiB, ...(await fetchSoftware(config)) });
+    const created = createWorkerMachine({
+      harts: config.harts, ramMiB: config.ramMiB, compile: config.compile, ...(await fetchSoftware(config)),
+    });
     created.setSpeed(config.speed);
     machine = created;
     consoles = new LabConsoles(created, UART_COUNT, {
