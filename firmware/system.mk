@@ -100,12 +100,19 @@ $(OUT)/guests/cpubench.elf: guests/cpubench.c $(GUEST_COMMON) guests/guest.h gue
 	    $(BENCH_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
 
 # Domain 0 building a domain with the toolstack's library (toolstack/), the native kernel built in as the file it loads.
-TOOLSTACK_SRCS := $(wildcard toolstack/*.c)
+TOOLSTACK_SRCS := toolstack/xc.c toolstack/xlcfg.c toolstack/xl.c
 $(OUT)/guests/builder.elf: guests/builder.c guests/builder-kernel.S $(GUEST_COMMON) guests/guest.h guests/guest.ld \
     $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h $(TOOLSTACK_SRCS) $(wildcard toolstack/*.h) $(OUT)/kernel.elf
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -I toolstack -DKERNEL_FILE='"$(OUT)/kernel.elf"' -T guests/guest.ld $(SYS_LDFLAGS) \
 	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S $< $(TOOLSTACK_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+
+# The management daemon's library on the management port, from domain 0 (the kernel built in for create).
+$(OUT)/guests/mgmtport.elf: guests/mgmtport.c guests/builder-kernel.S $(GUEST_COMMON) guests/guest.h guests/guest.ld \
+    $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h $(TOOLSTACK_SRCS) toolstack/mgmt.c $(wildcard toolstack/*.h) $(OUT)/kernel.elf
+	@mkdir -p $(dir $@)
+	$(CC) $(SYS_CFLAGS) -I guests -I toolstack -DKERNEL_FILE='"$(OUT)/kernel.elf"' -T guests/guest.ld $(SYS_LDFLAGS) \
+	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S $< $(TOOLSTACK_SRCS) toolstack/mgmt.c $(LIB_SRCS) $(SYS_LIBGCC)
 
 $(OUT)/guests/%.img: $(OUT)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@

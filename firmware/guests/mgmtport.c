@@ -6,8 +6,11 @@
  * As domain 0 (bootarg `dom0`): finds the port from /chosen's
  * hyperlab,management-port, drives the 16550 itself (receive interrupts
  * on), and answers each line typed at it with "mgmt: " and the line in
- * capitals, waiting in WFI for its interrupts between lines; "quit" powers
- * off. Its console says how many lines and interrupts it took.
+ * capitals, waiting in WFI for its interrupts between lines; a line that
+ * begins with '{' is a management request (firmware/toolstack/mgmt.c,
+ * the daemon's library) and gets its JSON reply, and subscribers get
+ * events, checked every 100 ms; "quit" powers off. Its console says how
+ * many lines and interrupts it took.
  *
  * As a DomU: checks that its tree names no management port, then reads
  * the port's registers anyway, which must crash it and nothing else.
@@ -17,6 +20,9 @@
 #include "string.h"
 #include "fdt.h"
 #include "fdt_write.h"
+#include "mgmt.h"
+#include "xl.h"
+#include "format.h"
 
 #define UART_RBR 0
 #define UART_THR 0
@@ -38,16 +44,139 @@
 #define HV_MGMT_BASE 0x10017000u        /* the machine's UART7, where a DomU must not reach */
 
 static struct fdt tree;
+static uint32_t port_base;
+extern const uint8_t kernel_file[], kernel_file_end[];  /* builder-kernel.S */
+static char isa[64];
+static char names[8][XLCFG_NAME_MAX] = { "Domain-0" };
 
 static volatile uint8_t *reg8(uint32_t address) { return (volatile uint8_t *)(uintptr_t)address; }
 static volatile uint32_t *reg32(uint32_t address) { return (volatile uint32_t *)(uintptr_t)address; }
 
 static void port_write(uint32_t base, const char *text)
 {
+    /* a NUL in a reply cannot happen: the JSON writer escapes every control character */
     for (; *text; text++) {
         while (!(*reg8(base + UART_LSR) & UART_LSR_THRE))
             ;
         *reg8(base + UART_THR) = (uint8_t)*text;
+    }
+}
+
+/* ---- where mgmt.c and xl.c run ---- */
+
+long xc_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    return hypercall(number, a0, a1, a2);
+}
+
+/* Foreign mappings, one window frame each, from the top of the window down. */
+#define MAP_BASE (GUEST_XEN_BASE + 0x800000u)
+#define MAP_SLOTS 64
+static uint8_t slot_used[MAP_SLOTS];
+
+void *xc_map_foreign(domid_t dom, const xen_ulong_t *gfns, uint32_t count, int32_t *errs)
+{
+    uint32_t first = 0, run = 0;
+    for (uint32_t i = 0; i < MAP_SLOTS && run < count; i++) {
+        run = slot_used[i] ? 0 : run + 1;
+        first = i + 1 - run;
+    }
+    if (count == 0 || run < count)
+        return 0;
+    static uint64_t gpfns[MAP_SLOTS];
+    for (uint32_t i = 0; i < count; i++)
+        gpfns[i] = (MAP_BASE >> 12) + first + i;
+    struct xen_add_to_physmap_batch b;
+    memset(&b, 0, sizeof b);
+    b.domid = DOMID_SELF;
+    b.space = XENMAPSPACE_gmfn_foreign;
+    b.size = (uint16_t)count;
+    b.foreign_domid = dom;
+    b.idxs.p = (uint32_t)(uintptr_t)gfns;
+    b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
+    b.errs.p = (uint32_t)(uintptr_t)errs;
+    long error = hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
+    int failed = error != 0;
+    for (uint32_t i = 0; i < count; i++)
+        failed |= errs[i] != 0;
+    for (uint32_t i = 0; i < count; i++)
+        slot_used[first + i] = 1;
+    void *at = (void *)(uintptr_t)(MAP_BASE + first * XC_PAGE_SIZE);
+    if (failed) {
+        xc_unmap_foreign(at, count);
+        return 0;
+    }
+    return at;
+}
+
+long xc_unmap_foreign(void *address, uint32_t count)
+{
+    uint32_t first = ((uint32_t)(uintptr_t)address - MAP_BASE) / XC_PAGE_SIZE;
+    for (uint32_t i = 0; i < count && first + i < MAP_SLOTS; i++) {
+        struct xen_remove_from_physmap r;
+        memset(&r, 0, sizeof r);
+        r.domid = DOMID_SELF;
+        r.gpfn = (MAP_BASE >> 12) + first + i;
+        hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
+        slot_used[first + i] = 0;
+    }
+    return 0;
+}
+
+static void print_sink(void *context, char c)
+{
+    char **at = context;
+    *(*at)++ = c;
+}
+
+void xl_print(const char *fmt, ...)
+{
+    static char line[512];
+    char *at = line;
+    va_list args;
+    va_start(args, fmt);
+    vformat(print_sink, &at, fmt, args);
+    va_end(args);
+    *at = 0;
+    print("%s", line);
+}
+
+const char *xl_name_of(domid_t domid)
+{
+    return domid < 8 && names[domid][0] ? names[domid] : 0;
+}
+
+void xl_remember(domid_t domid, const struct xl_domain_config *config)
+{
+    if (domid < 8)
+        strlcpy(names[domid], config->name, sizeof names[domid]);
+}
+
+const char *xl_vcpu_isa(void)
+{
+    return isa;
+}
+
+const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error)
+{
+    if (strcmp(path, "/boot/kernel.elf") == 0) {
+        *size = (uint32_t)(kernel_file_end - kernel_file);
+        return kernel_file;
+    }
+    *error = "No such file or directory";
+    return 0;
+}
+
+static void port_write(uint32_t base, const char *text);
+
+void mgmt_write(const char *text, uint32_t n)
+{
+    static char piece[65];
+    for (uint32_t done = 0; done < n; done += 64) {
+        uint32_t k = n - done < 64 ? n - done : 64;
+        memcpy(piece, text + done, k);
+        piece[k] = 0;
+        port_write(port_base, piece);
     }
 }
 
@@ -64,18 +193,25 @@ static int find_port(uint32_t *base, uint32_t *irq)
 
 static void serve(uint32_t base, uint32_t irq)
 {
-    static char line[128];
-    uint32_t length = 0, interrupts = 0, lines = 0;
+    static char line[MGMT_LINE_MAX + 1];
+    uint32_t length = 0, interrupts = 0, lines = 0, too_long = 0;
+    uint64_t next_poll = time_now();
+    port_base = base;
     *reg8(base + UART_LCR) = UART_LCR_8N1;
     *reg8(base + UART_MCR) = UART_MCR_OUT2;
     *reg32(PLIC_PRIORITY(irq)) = 1;
     *reg32(PLIC_ENABLE(0) + 4 * (irq / 32)) = 1u << (irq % 32);
     *reg32(PLIC_THRESHOLD(0)) = 0;
     *reg8(base + UART_IER) = UART_IER_RDI;
-    csr_set(sie, MIP_SEIP);             /* sstatus.SIE stays clear: WFI wakes, nothing traps */
+    csr_set(sie, MIP_SEIP | MIP_STIP);  /* sstatus.SIE stays clear: WFI wakes, nothing traps */
     print("mgmtport: serving the management port at 0x%08x, irq %u\n", (unsigned)base, (unsigned)irq);
     port_write(base, "mgmt: ready\n");
     for (;;) {
+        if (time_now() >= next_poll) {
+            mgmt_poll();
+            next_poll = time_now() + 1000000;  /* 100 ms of the 10 MHz timebase */
+            guest_set_timer(next_poll);
+        }
         wfi();
         uint32_t source = *reg32(PLIC_CLAIM(0));
         if (source == 0)
@@ -83,14 +219,25 @@ static void serve(uint32_t base, uint32_t irq)
         interrupts += source == irq;
         while (*reg8(base + UART_LSR) & UART_LSR_DR) {
             char c = (char)*reg8(base + UART_RBR);
-            if (c != '\n' && c != '\r' && length + 1 < sizeof line) {
-                line[length++] = c;
+            if (c != '\n' && c != '\r') {
+                if (length + 1 < sizeof line)
+                    line[length++] = c;
+                else
+                    too_long = 1;
                 continue;
             }
-            if (c == '\r' || length == 0)
+            if (c == '\r' || (length == 0 && !too_long))
                 continue;
             line[length] = 0;
             lines++;
+            if (too_long || line[0] == '{') {
+                if (too_long)
+                    mgmt_handle_line(line, MGMT_LINE_MAX + 1);  /* answered as too long */
+                else
+                    mgmt_handle_line(line, length);
+                length = too_long = 0;
+                continue;
+            }
             if (strcmp(line, "quit") == 0) {
                 *reg32(PLIC_CLAIM(0)) = source;
                 print("mgmtport: %u lines, %u interrupts\n", (unsigned)lines, (unsigned)interrupts);
@@ -120,6 +267,9 @@ void guest_program(uint32_t hartid)
     uint32_t base, irq;
     check_prefix = "mgmtport";
     fdt_parse(&tree, guest_dtb);
+    int cpus = fdt_path(&tree, "/cpus"), cpu = fdt_next_child(&tree, cpus, -1);
+    const char *own_isa = cpu >= 0 ? fdt_prop(&tree, cpu, "riscv,isa", 0) : 0;
+    strlcpy(isa, own_isa ? own_isa : "rv32imac", sizeof isa);
     int found = find_port(&base, &irq) == 0;
     if (bootargs_has("dom0")) {
         check(found, "/chosen's hyperlab,management-port", found, "a 16550 with its interrupt");

@@ -88,6 +88,24 @@ static long create(struct xen_domctl *op, uint32_t buffer)
     return error;
 }
 
+/* A vCPU's counts as the ABI gives them (copied field by field: the hypervisor's struct is its own). */
+static void vcpu_stats_copy(const struct vcpu *v, struct hyperlab_vcpu_stats *out)
+{
+    const struct vcpu_stats *s = &v->stats;
+    _Static_assert(HYPERLAB_EXIT_SLOTS == EXIT_SLOTS && HYPERLAB_SBI_SLOTS == SBI_SLOTS, "the stats' slots");
+    memset(out, 0, sizeof *out);
+    memcpy(out->exits, s->exits, sizeof out->exits);
+    memcpy(out->sbi, s->sbi, sizeof out->sbi);
+    memcpy(out->hypercalls, s->hypercalls, sizeof out->hypercalls);
+    out->mmio_uart = s->mmio_uart;
+    out->mmio_plic = s->mmio_plic;
+    out->events = s->events;
+    out->sends = s->sends;
+    out->wfi = s->wfi;
+    out->time_run_ns = ticks_to_ns(vcpu_time_run(v, time_now()));
+    out->time_hv_ns = ticks_to_ns(s->time_hv);
+}
+
 /* A bitmap of pCPUs from the caller: bit n of byte n / 8 is pCPU n. */
 static long read_bitmap(const struct xenctl_bitmap *map, uint32_t *mask)
 {
@@ -190,6 +208,16 @@ long domctl_op(struct vcpu *v)
         if (context.flags & ~VGCF_online)
             return -XEN_EINVAL;
         return vcpu_set_context(&d->vcpus[c->vcpu], &context);
+    }
+    case XEN_DOMCTL_hyperlab_vcpustats: {
+        struct xen_domctl_vcpustats *s = &op.u.vcpustats;
+        if (s->vcpu >= (uint32_t)d->nvcpus || s->size != sizeof(struct hyperlab_vcpu_stats))
+            return -XEN_EINVAL;
+        if (s->stats.p >> 32)
+            return -XEN_EFAULT;
+        struct hyperlab_vcpu_stats out;
+        vcpu_stats_copy(&d->vcpus[s->vcpu], &out);
+        return copy_to_guest((uint32_t)s->stats.p, &out, sizeof out);
     }
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:

@@ -579,6 +579,7 @@ struct xen_hvm_param {
 #define XEN_DOMCTL_getvcpuinfo      14
 #define XEN_DOMCTL_max_vcpus        15  /* before any vCPU starts: how many of createdomain's it has */
 #define XEN_DOMCTL_scheduler_op     16
+#define XEN_DOMCTL_hyperlab_vcpustats 0x4c00    /* HyperLab's own (Xen has none): what a vCPU's exits were */
 
 #define XEN_DOMCTL_CDF_hvm          (1u << 0)   /* required: every domain here is HVM */
 #define XEN_DOMCTL_CDF_hap          (1u << 1)   /* required: the G-stage */
@@ -685,6 +686,36 @@ struct xen_domctl_vcpuaffinity {
     struct xenctl_bitmap cpumap_soft;
 };
 
+/*
+ * The counts the hypervisor keeps per vCPU, for the lab's screens and the
+ * management daemon (xentop's numbers and more): exits by cause (slots
+ * 0..31 the exception codes, 32 + n interrupt n, the last "other"), SBI
+ * calls by extension, hypercalls by Xen's number (the last: others),
+ * emulated device accesses, event channel notifications, WFIs that
+ * blocked, and time. A count wraps at 2^32.
+ */
+#define HYPERLAB_EXIT_SLOTS         48
+#define HYPERLAB_SBI_SLOTS          9   /* base, time, ipi, rfence, hsm, srst, dbcn, legacy console, other */
+
+struct hyperlab_vcpu_stats {
+    uint32_t exits[HYPERLAB_EXIT_SLOTS];
+    uint32_t sbi[HYPERLAB_SBI_SLOTS];
+    uint32_t hypercalls[HYPERCALL_COUNT];
+    uint32_t mmio_uart, mmio_plic;  /* vUART and vPLIC register accesses */
+    uint32_t events;                /* event channel notifications to it */
+    uint32_t sends;                 /* EVTCHNOP_send it made */
+    uint32_t wfi;                   /* WFIs that blocked it */
+    uint32_t pad;
+    uint64_aligned_t time_run_ns;   /* on a pCPU, guest and hypervisor */
+    uint64_aligned_t time_hv_ns;    /* of that, in the hypervisor for its exits */
+};
+
+struct xen_domctl_vcpustats {
+    uint32_t vcpu;                  /* IN */
+    uint32_t size;                  /* IN: sizeof(struct hyperlab_vcpu_stats), else -EINVAL */
+    xen_guest_handle_64_t stats;    /* OUT: struct hyperlab_vcpu_stats */
+};
+
 struct xen_domctl_max_vcpus {
     uint32_t max;
 };
@@ -733,6 +764,7 @@ struct xen_domctl {
         struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_vcpuaffinity vcpuaffinity;
         struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_vcpustats vcpustats;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];
@@ -812,6 +844,7 @@ _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl as Xen's");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo as Xen's");
 _Static_assert(sizeof(struct xen_domctl_createdomain) == 64, "createdomain as Xen 4.22's");
 _Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext as Xen's");
+_Static_assert(sizeof(struct hyperlab_vcpu_stats) == 528, "hyperlab_vcpu_stats: its layout is the ABI");
 _Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity as Xen's");
 _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32, "add_to_physmap_batch with 64-bit handles");
 _Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap with a 64-bit xen_pfn_t");

@@ -42,3 +42,8 @@ export function totalRetired(machine: LabMachine): number {
   for (let hart = 0; hart < machine.harts; hart++) total += machine.hart(hart).retired();
   return total;
 }
+export {
+  consoleTransport, MANAGEMENT_PROTOCOL, MANAGEMENT_UART, ManagementClient, ManagementError, type DomainInfo,
+  type DomainRef, type Hello, type HostInfo, type LineTransport, type ManagementClientOptions, type ShutdownReason,
+  type VcpuInfo,
+} from './management.ts';

@@ -4,9 +4,15 @@
  * (its registers mapped, its interrupt forwarded through its vPLIC and
  * taken again only once completed there) and answers each line typed at
  * it; a DomU that reaches for the same registers is crashed, and nothing
- * else is. QEMU's virt board has UART0 only, so it has no management port.
+ * else is. Then the management protocol on it (firmware/toolstack/mgmt.c
+ * served from domain 0, src/runtime/management.ts the client): the host,
+ * the domains with the hypervisor's counts, create, pause and unpause
+ * with the subscription's events, destroy, and errors for bad requests,
+ * after which the daemon still answers. QEMU's virt board has UART0 only,
+ * so it has no management port.
  */
 import { describe, expect, it } from 'vitest';
+import { consoleTransport, ManagementClient, ManagementError, type DomainInfo } from '../runtime/index.ts';
 import { guest, startHyperLab } from './hv-session.ts';
 
 const LONG = 600_000;
@@ -56,4 +62,93 @@ describe('the management port on HyperLab', () => {
       await session.stop();
     }
   });
+});
+
+describe('the management protocol on HyperLab', () => {
+  it('lists, creates, pauses and destroys domains for a typed client, and answers bad requests with errors',
+    { timeout: LONG }, async () => {
+      const session = startHyperLab({
+        harts: 2,
+        dom0: { file: MGMT, bootargs: 'dom0' },
+        domains: [{ name: 'nosy', file: MGMT, memoryMiB: 8 }],
+      });
+      const transport = consoleTransport(session.machine.console(MGMT_UART));
+      const client = new ManagementClient(transport, { timeoutMs: 0 });
+      const replies: string[] = [];
+      transport.onLine((line) => replies.push(line));
+      try {
+        await session.until('the port to be ready', () => session.console(MGMT_UART).includes('mgmt: ready\n'));
+        await session.until('the DomU to be crashed', () => session.log().includes('d1 (nosy) is kept for inspection'));
+        expect((await client.hello()).protocol).toBe(1);
+        const host = await client.host();
+        expect(host).toMatchObject({ nrCpus: 2, scheduler: 'credit', xenVersion: '0.1-hyperlab' });
+        expect(host.freeMemKiB).toBeLessThan(host.totalMemKiB);
+
+        let { domains } = await client.list();
+        expect(domains.map((d) => [d.id, d.name, d.state])).toEqual([[0, 'Domain-0', 'r-----'], [1, null, '---sc-']]);
+        expect(domains[1]).toMatchObject({ shutdown: true, shutdownReason: 'crash', memKiB: 8192 });
+        expect(domains[1].exits['load guest-page fault']).toBe(1);
+        expect(domains[0].sbi.dbcn).toBeGreaterThan(0);
+        expect(domains[0].hypercalls.sysctl).toBeGreaterThan(0);   // the list itself
+
+        const events: DomainInfo[][] = [];
+        await client.subscribe((list) => events.push(list));
+        const created = await client.create('name = "web"\nmemory = 8\nvcpus = 2\nkernel = "/boot/kernel.elf"\n');
+        expect(created).toEqual({ domid: 2, name: 'web' });
+        await session.until('web\'s kernel', () => session.console(2).includes('Welcome to HyperLab.'));
+        ({ domains } = await client.list());
+        const web = domains.find((d) => d.name === 'web')!;
+        expect(web).toMatchObject({ id: 2, memKiB: 8192, paused: false });
+        expect(web.vcpus.length).toBe(2);
+        expect(web.exits['ecall from VS']).toBeGreaterThan(0);
+        expect(web.sbi.time).toBeGreaterThan(0);
+        expect(web.mmio.uart).toBeGreaterThan(0);
+
+        await client.pause('web');
+        await session.until('an event with web paused', () =>
+          events.some((list) => list.some((d) => d.name === 'web' && d.paused)));
+        await client.unpause(2);
+        await session.until('an event with web running again', () =>
+          events.at(-1)!.some((d) => d.name === 'web' && !d.paused));
+        expect(await client.schedCredit('web', { weight: 512 })).toEqual({ weight: 512, cap: 0 });
+
+        const refused = async (promise: Promise<unknown>) => {
+          try {
+            await promise;
+          } catch (error) {
+            if (error instanceof ManagementError) return [error.code, error.message];
+          }
+          return ['accepted'];
+        };
+        expect(await refused(client.pause('nosuch'))).toEqual(['ESRCH', 'pause: no domain nosuch (ESRCH)']);
+        expect(await refused(client.destroy(0))).toEqual(['EPERM', 'destroy: domain 0 is not destroyed (EPERM)']);
+        expect((await refused(client.memSet('web', 4096)))[0]).toBe('ENOSYS');
+        expect(await refused(client.create('name = "x"\nmemory = = 8\n'))).toEqual(
+          ['bad-config', "create: config:2: config parsing error near `=': syntax error (bad-config)"]);
+        expect(await refused(client.create('name = "x"\nkernel = "/boot/nosuch"\n'))).toEqual(
+          ['ENOENT', 'create: the domain could not be built (domain 0\'s console says why) (ENOENT)']);
+
+        const raw = async (line: string) => {
+          const seen = replies.length;
+          transport.send(line);
+          await session.until(`the reply to ${line}`, () => replies.slice(seen).some((r) => r.startsWith('{"v":1,"id"')));
+          return JSON.parse(replies.slice(seen).find((r) => r.startsWith('{"v":1,"id"'))!);
+        };
+        expect(await raw('{not json')).toMatchObject({ id: null, ok: false, error: { code: 'bad-json' } });
+        expect(await raw('{"v":2,"id":50,"op":"list"}')).toMatchObject({ id: 50, ok: false, error: { code: 'bad-version' } });
+        expect(await raw('{"v":1,"id":51}')).toMatchObject({ id: 51, ok: false, error: { code: 'bad-request' } });
+        expect(await raw('{"v":1,"id":52,"op":"frobnicate"}')).toMatchObject({ id: 52, error: { code: 'unknown-op' } });
+        expect(await raw('{"v":1,"id":53,"op":"pause","domain":{"id":2}}')).toMatchObject({ id: null, error: { code: 'bad-json', message: 'nested objects and arrays are not taken here' } });
+        expect(await raw(`{"v":1,"id":54,"op":"create","config":"${'x'.repeat(3000)}"}`)).toMatchObject({ ok: false });
+
+        await client.destroy('web');
+        await session.until('web to be gone', () => events.at(-1)!.every((d) => d.name !== 'web'));
+        expect((await client.list()).domains.map((d) => d.id)).toEqual([0, 1]);
+        await session.type(MGMT_UART, 'quit\n');
+        expect(await session.exited()).toBe(0);
+      } finally {
+        client.close();
+        await session.stop();
+      }
+    });
 });
