@@ -344,8 +344,18 @@ static void grantee(void)
     grant_handle_t readonly = map_op.handle;
     check(status == GNTST_okay && readonly != handle && strcmp((const char *)OTHER_GPA, "read me") == 0,
           "map of grant 9, read-only", status, "GNTST_okay, another handle");
+    uint32_t faults = traps.count;
+    *(volatile char *)OTHER_GPA = 'X';
+    check(traps.count == faults + 1 && traps.cause == CAUSE_STORE_ACCESS && traps.tval == OTHER_GPA &&
+          strcmp((const char *)OTHER_GPA, "read me") == 0, "a store to read-only grant 9", (long)traps.cause,
+          "a store access fault for it, the page unchanged, domain 0 still running");
     expect(unmap(readonly, MAP_GPA), GNTST_bad_virt_addr, "unmap at another address", "GNTST_bad_virt_addr");
     expect(unmap(readonly, OTHER_GPA), GNTST_okay, "unmap of grant 9", "GNTST_okay");
+    faults = traps.count;
+    char gone = *(volatile char *)OTHER_GPA;
+    check(traps.count == faults + 1 && traps.cause == CAUSE_LOAD_ACCESS && traps.tval == OTHER_GPA, "a load where grant 9 was",
+          (long)traps.cause, "a load access fault for it");
+    (void)gone;
     strlcpy((char *)page + REPLY_AT, REPLY, FRAME - REPLY_AT);
     expect(unmap(handle, MAP_GPA), GNTST_okay, "unmap of grant 8", "GNTST_okay");
     expect(unmap(handle, MAP_GPA), GNTST_bad_handle, "unmap of it again", "GNTST_bad_handle");

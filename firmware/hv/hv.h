@@ -411,6 +411,7 @@ struct domain {
     volatile uint32_t tot_pages;    /* frames of RAM it has now (memory_op changes it); d->lock */
     uint64_t created_at;
     uint32_t builds;                /* how many times it was built (reboots + 1) */
+    uint32_t window_faults;         /* its accesses in its window that were refused (the first are logged) */
     int toolstack;                  /* built by domain 0 (createdomain): kept when it shuts down, never rebuilt here */
     int has_handle;
     xen_domain_handle_t handle;     /* the toolstack's UUID for it */

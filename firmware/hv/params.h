@@ -39,6 +39,7 @@
 #define VUART_RX_BUFFER    256          /* bytes typed for a domain, not yet read by it */
 #define GNTTAB_MAX_FRAMES  4            /* grant table frames a domain may have: 2048 v1 entries */
 #define MAPTRACK_ENTRIES   256          /* grants a domain may have mapped at once */
+#define WINDOW_FAULTS_LOGGED 4          /* refused accesses in a domain's window that the log names */
 #define GNTTAB_BATCH       64           /* grant operations done before the call is restarted */
 
 #define DEFAULT_DOMAIN_MIB 32           /* memory of a domain when none is given */

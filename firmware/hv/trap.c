@@ -107,7 +107,27 @@ void guest_memory_crash(struct vcpu *v, uint32_t cause)
         [CAUSE_LOAD_GUEST_PAGE_FAULT - 20] = "load from",
         [CAUSE_STORE_GUEST_PAGE_FAULT - 20] = "store to",
     };
+    static const uint32_t access_faults[] = {
+        [CAUSE_FETCH_GUEST_PAGE_FAULT - 20] = CAUSE_FETCH_ACCESS,
+        [CAUSE_LOAD_GUEST_PAGE_FAULT - 20] = CAUSE_LOAD_ACCESS,
+        [CAUSE_STORE_GUEST_PAGE_FAULT - 20] = CAUSE_STORE_ACCESS,
+    };
     uint32_t htinst = csr_read(htinst), gpa = guest_fault_address();
+    int walk = htinst == TINST_PTE_READ || htinst == TINST_PTE_WRITE;
+    if (!walk && gpa >= GUEST_XEN_BASE && gpa - GUEST_XEN_BASE < GUEST_XEN_SIZE) {
+        /*
+         * In its window, where it maps what it does not own (a read-only
+         * grant, a frame it has unmapped): the guest gets the access fault
+         * a bare hart gives for an address that refuses the access, as Xen
+         * on Arm injects a data abort, and the domain goes on.
+         */
+        if (v->domain->window_faults++ < WINDOW_FAULTS_LOGGED)
+            hv_printk("d%dv%d (%s): %s guest-physical 0x%08x in its window, not mapped so: an access fault for it "
+                      "(pc 0x%08x)\n", v->domain->id, v->id, v->domain->config.name, kinds[cause - 20], (unsigned)gpa,
+                      (unsigned)v->regs.pc);
+        vcpu_inject_exception(v, access_faults[cause - 20], csr_read(stval));
+        return;
+    }
     if (htinst == TINST_PTE_READ || htinst == TINST_PTE_WRITE)
         domain_crash(v, "page-table %s at guest-physical 0x%08x, outside its memory, for address 0x%08x (pc 0x%08x)",
                      htinst == TINST_PTE_READ ? "read" : "write", (unsigned)gpa, (unsigned)csr_read(stval),

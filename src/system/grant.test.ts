@@ -50,6 +50,9 @@ async function bothEnds(session: HvSession): Promise<void> {
     expect(dom0).toContain('grant: ok: copy from d1\'s grant 8 -> 0, hello from d1');
     expect(dom0).toContain('grant: ok: map of read-only grant 9, writable -> -8, GNTST_permission_denied');
     expect(dom0).toContain('grant: ok: a batch of 100 copies -> 100, 100 done, each right');
+    expect(dom0).toContain('grant: ok: a store to read-only grant 9 -> 7, a store access fault for it, the page unchanged');
+    expect(dom0).toContain('grant: ok: a load where grant 9 was -> 5, a load access fault for it');
+    expect(session.log()).toMatch(/d0v0 \(Domain-0\): store to guest-physical 0x38011000 in its window, not mapped so: an access fault/);
     expect(dom0).toContain('grant: ok: d1\'s page once d1 is gone -> -2, still mapped, as it was');
     expect(dom0).toContain('grant: ok: free pages after it -> 1, 1 more: its frame went back to the hypervisor');
   } finally {
