@@ -77,13 +77,18 @@ describe('the packed package', () => {
 
   it('gives TypeScript programs its types', () => {
     writeFileSync(join(app, 'check.mts'), [
-      "import { createThreadMachine, type LabMachine, type StopReason } from 'hyperlab';",
+      "import { createThreadMachine, consoleTransport, ManagementClient, MANAGEMENT_UART, type DomainInfo, type LabMachine,",
+      "  type StopReason } from 'hyperlab';",
       'const machine: LabMachine = createThreadMachine({ harts: 1, image: new Uint8Array(0) });',
       'const harts: number = machine.harts;',
       "const reason: StopReason = { kind: 'idle' };",
       '// @ts-expect-error: a console takes bytes or a string',
       'machine.console(0).write(42);',
-      'export { harts, reason };',
+      'const client = new ManagementClient(consoleTransport(machine.console(MANAGEMENT_UART)));',
+      'const names = client.list().then(({ domains }: { domains: DomainInfo[] }) => domains.map((d) => d.name));',
+      '// @ts-expect-error: a domain is named by its id or its name',
+      'client.pause(true);',
+      'export { harts, reason, names };',
       '',
     ].join('\n'));
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
