@@ -121,22 +121,34 @@ static char names[8][XLCFG_NAME_MAX] = { "Domain-0", "bystander" };
 static char vcpu_isa[64];
 static const char small_cfg[] = "name = \"small\"\nmemory = 8\nkernel = \"/boot/kernel.elf\"\nextra = \"quiet\"\n";
 
+struct sink {
+    char *at, *end;
+};
+
 static void print_sink(void *context, char c)
 {
-    char **at = context;
-    *(*at)++ = c;
+    struct sink *sink = context;
+    if (sink->at < sink->end)
+        *sink->at++ = c;                /* a longer line is cut, never overrun */
 }
 
 void xl_print(const char *fmt, ...)
 {
     static char line[512];
-    char *at = line;
+    struct sink sink = { line, line + sizeof line - 1 };
     va_list args;
     va_start(args, fmt);
-    vformat(print_sink, &at, fmt, args);
+    vformat(print_sink, &sink, fmt, args);
     va_end(args);
-    *at = 0;
-    print("%s", line);
+    *sink.at = 0;
+    for (char *piece = line; *piece;) {     /* print() takes up to a line of 160 bytes at a time */
+        char keep = piece[100 < strlen(piece) ? 100 : strlen(piece)];
+        char *end = piece + (100 < strlen(piece) ? 100 : strlen(piece));
+        *end = 0;
+        print("%s", piece);
+        *end = keep;
+        piece = end;
+    }
 }
 
 const char *xl_name_of(domid_t domid)
@@ -148,6 +160,16 @@ void xl_remember(domid_t domid, const struct xl_domain_config *config)
 {
     if (domid < 8)
         strlcpy(names[domid], config->name, sizeof names[domid]);
+}
+
+uint64_t xl_now_ns(void)
+{
+    return time_now() * 100;            /* the 10 MHz timebase */
+}
+
+void xl_sleep_ms(uint32_t ms)
+{
+    sleep_ms(ms);
 }
 
 const char *xl_vcpu_isa(void)
@@ -485,6 +507,7 @@ static void as_dom0(void)
     for (int tries = 0; tries < 100 && xc_domain_getinfo(3, &info) == 0; tries++)
         sleep_ms(10);           /* a running domain goes once its vCPUs have left their pCPUs */
     expect(xc_domain_getinfo(3, &info), -XEN_ESRCH, "d3 after xl destroy", "-ESRCH");
+    expect(xl("xl top -b -d 1"), 0, "xl top -b -d 1", "0");
     expect(xl("xl frobnicate"), 1, "xl frobnicate", "1");
     xen_ulong_t kept_gfn = first_gfn;
     int32_t err;

@@ -123,22 +123,34 @@ long xc_unmap_foreign(void *address, uint32_t count)
     return 0;
 }
 
+struct sink {
+    char *at, *end;
+};
+
 static void print_sink(void *context, char c)
 {
-    char **at = context;
-    *(*at)++ = c;
+    struct sink *sink = context;
+    if (sink->at < sink->end)
+        *sink->at++ = c;                /* a longer line is cut, never overrun */
 }
 
 void xl_print(const char *fmt, ...)
 {
     static char line[512];
-    char *at = line;
+    struct sink sink = { line, line + sizeof line - 1 };
     va_list args;
     va_start(args, fmt);
-    vformat(print_sink, &at, fmt, args);
+    vformat(print_sink, &sink, fmt, args);
     va_end(args);
-    *at = 0;
-    print("%s", line);
+    *sink.at = 0;
+    for (char *piece = line; *piece;) {     /* print() takes up to a line of 160 bytes at a time */
+        char keep = piece[100 < strlen(piece) ? 100 : strlen(piece)];
+        char *end = piece + (100 < strlen(piece) ? 100 : strlen(piece));
+        *end = 0;
+        print("%s", piece);
+        *end = keep;
+        piece = end;
+    }
 }
 
 const char *xl_name_of(domid_t domid)
@@ -150,6 +162,16 @@ void xl_remember(domid_t domid, const struct xl_domain_config *config)
 {
     if (domid < 8)
         strlcpy(names[domid], config->name, sizeof names[domid]);
+}
+
+uint64_t xl_now_ns(void)
+{
+    return time_now() * 100;            /* the 10 MHz timebase */
+}
+
+void xl_sleep_ms(uint32_t ms)
+{
+    sleep_ms(ms);
 }
 
 const char *xl_vcpu_isa(void)

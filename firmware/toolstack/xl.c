@@ -53,6 +53,8 @@ static int find_domain(const char *which)
     return -1;
 }
 
+static struct xen_domctl_getdomaininfo infos_top[MAX_DOMAINS];
+
 static long domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max)
 {
     struct xen_sysctl op;
@@ -526,6 +528,91 @@ static int cmd_dmesg(int argc, char **argv)
     return 0;
 }
 
+/* ---- top: xentop's batch view, one screen ---- */
+
+/* A percentage with one decimal, right-aligned in `width`. */
+static void percent(char *out, uint32_t size, uint64_t part, uint64_t whole, int width)
+{
+    uint64_t tenths = whole ? part * 1000 / whole : 0;
+    char number[24];
+    snprintf(number, sizeof number, "%u.%u", (unsigned)(tenths / 10), (unsigned)(tenths % 10));
+    uint32_t n = 0;
+    for (int pad = width - (int)strlen(number); pad > 0 && n + 1 < size; pad--)
+        out[n++] = ' ';
+    strlcpy(out + n, number, size - n);
+}
+
+static int cmd_top(int argc, char **argv)
+{
+    static struct xen_domctl_getdomaininfo before[MAX_DOMAINS];
+    uint32_t delay_ms = 1000;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+            uint32_t n = 0;
+            for (const char *p = argv[++i]; *p >= '0' && *p <= '9' && n < 100000; p++)
+                n = n * 10 + (uint32_t)(*p - '0');
+            delay_ms = n ? n * 1000 : 1000;
+        } else if (strcmp(argv[i], "-b") != 0) {
+            xl_print("Usage: xl top [-b] [-d SECONDS]  (one screen, xentop's batch form)\n");
+            return XL_ERROR;
+        }
+    }
+    long count_before = domain_list(before, MAX_DOMAINS);
+    if (count_before < 0)
+        return XL_ERROR;
+    uint64_t start = xl_now_ns();
+    xl_sleep_ms(delay_ms);
+    long count = domain_list(infos_top, MAX_DOMAINS);
+    uint64_t elapsed = xl_now_ns() - start;
+    struct xen_sysctl_physinfo p;
+    if (count < 0 || xc_physinfo(&p) < 0)
+        return XL_ERROR;
+    uint32_t running = 0, blocked = 0, paused = 0, crashed = 0, dying = 0, down = 0;
+    for (long i = 0; i < count; i++) {
+        uint32_t f = infos_top[i].flags, reason = f >> XEN_DOMINF_shutdownshift & 0xff;
+        running += !!(f & XEN_DOMINF_running);
+        blocked += !!(f & XEN_DOMINF_blocked);
+        paused += !!(f & XEN_DOMINF_paused);
+        dying += !!(f & XEN_DOMINF_dying);
+        crashed += (f & XEN_DOMINF_shutdown) && reason == SHUTDOWN_crash;
+        down += (f & XEN_DOMINF_shutdown) && reason != SHUTDOWN_crash;
+    }
+    uint64_t total_kib = p.total_pages * 4, free_kib = p.free_pages * 4;
+    long version = xc_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    uint64_t seconds_up = start / 1000000000ull;
+    xl_print("xentop - %02u:%02u:%02u   Xen %u.%u\n", (unsigned)(seconds_up / 3600 % 24), (unsigned)(seconds_up / 60 % 60),
+             (unsigned)(seconds_up % 60), (unsigned)((uint32_t)version >> 16), (unsigned)((uint32_t)version & 0xffff));
+    xl_print("%u domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown \n", (unsigned)count,
+             (unsigned)running, (unsigned)blocked, (unsigned)paused, (unsigned)crashed, (unsigned)dying, (unsigned)down);
+    xl_print("Mem: %uk total, %uk used, %uk free    CPUs: %u @ %uMHz\n", (unsigned)total_kib,
+             (unsigned)(total_kib - free_kib), (unsigned)free_kib, (unsigned)p.nr_cpus, (unsigned)(p.cpu_khz / 1000));
+    xl_print("      NAME  STATE   CPU(sec) CPU(%%)     MEM(k) MEM(%%)  MAXMEM(k) MAXMEM(%%) VCPUS NETS NETTX(k) NETRX(k) "
+             "VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n");
+    for (long i = 0; i < count; i++) {
+        const struct xen_domctl_getdomaininfo *d = &infos_top[i];
+        uint64_t was = 0;
+        for (long j = 0; j < count_before; j++)
+            if (before[j].domain == d->domain)
+                was = before[j].cpu_time;
+        char name[11];
+        strlcpy(name, name_or_null(d->domain), sizeof name);     /* xentop's %10.10s */
+        uint32_t f = d->flags, reason = f >> XEN_DOMINF_shutdownshift & 0xff;
+        char state[8], cpu[16], mem[16], maxmem[16];
+        snprintf(state, sizeof state, "%c%c%c%c%c%c", f & XEN_DOMINF_dying ? 'd' : '-',
+                 (f & XEN_DOMINF_shutdown) && reason != SHUTDOWN_crash ? 's' : '-', f & XEN_DOMINF_blocked ? 'b' : '-',
+                 (f & XEN_DOMINF_shutdown) && reason == SHUTDOWN_crash ? 'c' : '-', f & XEN_DOMINF_paused ? 'p' : '-',
+                 f & XEN_DOMINF_running ? 'r' : '-');
+        percent(cpu, sizeof cpu, d->cpu_time > was ? d->cpu_time - was : 0, elapsed, 6);
+        percent(mem, sizeof mem, d->tot_pages, p.total_pages, 6);
+        percent(maxmem, sizeof maxmem, d->max_pages, p.total_pages, 6);
+        xl_print("%10s %6s %10u %s %10u %s %10u %s %5u %4u %8u %8u %4u %8u %8u %8u %10u %10u %4u\n",
+                 name, state, (unsigned)(d->cpu_time / 1000000000ull), cpu, (unsigned)(d->tot_pages * 4),
+                 mem, (unsigned)(d->max_pages * 4), maxmem, (unsigned)d->nr_online_vcpus, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
+                 (unsigned)d->ssidref);
+    }
+    return 0;
+}
+
 /* ---- create ---- */
 
 /* Is a command-line word a key=value setting? */
@@ -654,6 +741,7 @@ static const struct command commands[] = {
     { "sched-credit", cmd_sched_credit, "Get/set credit scheduler parameters" },
     { "mem-max", cmd_mem_max, "Set the maximum amount reservation for a domain" },
     { "dmesg", cmd_dmesg, "Read and/or clear dmesg buffer" },
+    { "top", cmd_top, "Monitor a host and the domains in real time" },
 };
 
 static void usage(void)

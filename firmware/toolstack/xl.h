@@ -10,6 +10,7 @@
  *   xl_read_file  a file's bytes (a config in /etc/xen, a kernel in /boot)
  *   xl_remember   keeps a created domain's name and config (writes xenstore)
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
+ *   xl_now_ns     the time (any fixed origin) and xl_sleep_ms: for xl top's CPU %
  *
  * xl_main runs one command line and returns its exit status (0 on success).
  */
@@ -26,6 +27,8 @@ const char *xl_name_of(domid_t domid);
 const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error);
 void xl_remember(domid_t domid, const struct xl_domain_config *config);
 const char *xl_vcpu_isa(void);
+uint64_t xl_now_ns(void);
+void xl_sleep_ms(uint32_t ms);
 
 int xl_main(int argc, char **argv);
 

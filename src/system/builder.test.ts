@@ -78,6 +78,10 @@ async function build(session: HvSession): Promise<void> {
       + 'vcpus (line 1): must be from 1 to 8\nFailed to parse config: Invalid argument\n');
     expect(masked).toMatch(/# xl list small\n.*\nsmall {40}3     8     1     [r-][b-]---- T\n/);
     expect(dom0).toContain('builder: ok: d3 after xl destroy -> -3, -ESRCH');
+    expect(dom0).toMatch(/# xl top -b -d 1\nxentop - \d\d:\d\d:\d\d   Xen 0\.1\n3 domains: \d running, \d blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown \n/);
+    expect(dom0).toContain('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) '
+      + 'VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n');
+    expect(dom0).toMatch(/\n {7}web [-dsbcpr]{6} +\d+ +\d+\.\d +16384 +\d+\.\d +16384 +\d+\.\d +2 /);
 
     const bystander = session.console(1);
     expect(bystander).not.toContain('FAIL');
