@@ -101,18 +101,18 @@ $(OUT)/guests/cpubench.elf: guests/cpubench.c $(GUEST_COMMON) guests/guest.h gue
 
 # Domain 0 building a domain with the toolstack's library (toolstack/), the native kernel built in as the file it loads.
 TOOLSTACK_SRCS := toolstack/xc.c toolstack/xlcfg.c toolstack/xl.c
-$(OUT)/guests/builder.elf: guests/builder.c guests/builder-kernel.S $(GUEST_COMMON) guests/guest.h guests/guest.ld \
+$(OUT)/guests/builder.elf: guests/builder.c guests/builder-kernel.S guests/toolstack-env.c guests/toolstack-env.h $(GUEST_COMMON) guests/guest.h guests/guest.ld \
     $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h $(TOOLSTACK_SRCS) $(wildcard toolstack/*.h) $(OUT)/kernel.elf
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -I toolstack -DKERNEL_FILE='"$(OUT)/kernel.elf"' -T guests/guest.ld $(SYS_LDFLAGS) \
-	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S $< $(TOOLSTACK_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
+	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S guests/toolstack-env.c $< $(TOOLSTACK_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
 
 # The management daemon's library on the management port, from domain 0 (the kernel built in for create).
-$(OUT)/guests/mgmtport.elf: guests/mgmtport.c guests/builder-kernel.S $(GUEST_COMMON) guests/guest.h guests/guest.ld \
+$(OUT)/guests/mgmtport.elf: guests/mgmtport.c guests/builder-kernel.S guests/toolstack-env.c guests/toolstack-env.h $(GUEST_COMMON) guests/guest.h guests/guest.ld \
     $(LIB_SRCS) $(LIB_HEADERS) include/sbi.h include/hypercall.h $(TOOLSTACK_SRCS) toolstack/mgmt.c $(wildcard toolstack/*.h) $(OUT)/kernel.elf
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -I toolstack -DKERNEL_FILE='"$(OUT)/kernel.elf"' -T guests/guest.ld $(SYS_LDFLAGS) \
-	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S $< $(TOOLSTACK_SRCS) toolstack/mgmt.c $(LIB_SRCS) $(SYS_LIBGCC)
+	    -o $@ $(GUEST_COMMON) guests/builder-kernel.S guests/toolstack-env.c $< $(TOOLSTACK_SRCS) toolstack/mgmt.c $(LIB_SRCS) $(SYS_LIBGCC)
 
 $(OUT)/guests/%.img: $(OUT)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@

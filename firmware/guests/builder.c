@@ -28,154 +28,17 @@
 #include "xc.h"
 #include "xlcfg.h"
 #include "xl.h"
+#include "toolstack-env.h"
 #include "format.h"
 #include "fdt_write.h"
 
-#define MAP_BASE     (GUEST_XEN_BASE + 0x800000u)   /* window frames for foreign mappings */
-#define MAP_SLOTS    2048
-#define MAP_MAX      128                            /* frames in one xc_map_foreign */
 #define BUILT_KIB    16384
 #define OUTSIDE_GFN  0x90000u                       /* outside every domain's RAM */
 #define BAD_POINTER  0x90000000u
 
 extern const uint8_t kernel_file[], kernel_file_end[];  /* builder-kernel.S */
 
-/* ---- where xc.c runs: a guest with translation off, making its own hypercalls ---- */
-
-static uint8_t slot_used[MAP_SLOTS];
-
-long xc_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
-{
-    return hypercall(number, a0, a1, a2);
-}
-
-static long map_batch(domid_t dom, const xen_ulong_t *gfns, const uint64_t *gpfns, uint32_t count, int32_t *errs)
-{
-    struct xen_add_to_physmap_batch b;
-    memset(&b, 0, sizeof b);
-    b.domid = DOMID_SELF;
-    b.space = XENMAPSPACE_gmfn_foreign;
-    b.size = (uint16_t)count;
-    b.foreign_domid = dom;
-    b.idxs.p = (uint32_t)(uintptr_t)gfns;
-    b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
-    b.errs.p = (uint32_t)(uintptr_t)errs;
-    return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
-}
-
-static long unmap_gpfn(uint64_t gpfn)
-{
-    struct xen_remove_from_physmap r;
-    memset(&r, 0, sizeof r);
-    r.domid = DOMID_SELF;
-    r.gpfn = gpfn;
-    return hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
-}
-
-void *xc_map_foreign(domid_t dom, const xen_ulong_t *gfns, uint32_t count, int32_t *errs)
-{
-    static uint64_t gpfns[MAP_MAX];
-    uint32_t first = 0, run = 0;
-    if (count == 0 || count > MAP_MAX)
-        return 0;
-    for (uint32_t i = 0; i < MAP_SLOTS && run < count; i++) {
-        run = slot_used[i] ? 0 : run + 1;
-        first = i + 1 - run;
-    }
-    if (run < count)
-        return 0;
-    for (uint32_t i = 0; i < count; i++)
-        gpfns[i] = (MAP_BASE >> 12) + first + i;
-    long error = map_batch(dom, gfns, gpfns, count, errs);
-    int failed = error != 0;
-    for (uint32_t i = 0; i < count; i++)
-        failed |= errs[i] != 0;
-    if (failed) {
-        for (uint32_t i = 0; error == 0 && i < count; i++)
-            if (errs[i] == 0)
-                unmap_gpfn(gpfns[i]);
-        return 0;
-    }
-    for (uint32_t i = 0; i < count; i++)
-        slot_used[first + i] = 1;
-    return (void *)(uintptr_t)(MAP_BASE + first * XC_PAGE_SIZE);
-}
-
-long xc_unmap_foreign(void *address, uint32_t count)
-{
-    uint32_t first = ((uint32_t)(uintptr_t)address - MAP_BASE) / XC_PAGE_SIZE;
-    long result = 0;
-    for (uint32_t i = 0; i < count && first + i < MAP_SLOTS; i++) {
-        long error = unmap_gpfn((MAP_BASE >> 12) + first + i);
-        if (error == 0)
-            slot_used[first + i] = 0;
-        else if (result == 0)
-            result = error;
-    }
-    return result;
-}
-
-/* ---- where xl.c runs: names kept here (xenstore's, later), files built in ---- */
-
-static char names[8][XLCFG_NAME_MAX] = { "Domain-0", "bystander" };
-static char vcpu_isa[64];
 static const char small_cfg[] = "name = \"small\"\nmemory = 8\nkernel = \"/boot/kernel.elf\"\nextra = \"quiet\"\n";
-
-struct sink {
-    char *at, *end;
-};
-
-static void print_sink(void *context, char c)
-{
-    struct sink *sink = context;
-    if (sink->at < sink->end)
-        *sink->at++ = c;                /* a longer line is cut, never overrun */
-}
-
-void xl_print(const char *fmt, ...)
-{
-    static char line[512];
-    struct sink sink = { line, line + sizeof line - 1 };
-    va_list args;
-    va_start(args, fmt);
-    vformat(print_sink, &sink, fmt, args);
-    va_end(args);
-    *sink.at = 0;
-    for (char *piece = line; *piece;) {     /* print() takes up to a line of 160 bytes at a time */
-        char keep = piece[100 < strlen(piece) ? 100 : strlen(piece)];
-        char *end = piece + (100 < strlen(piece) ? 100 : strlen(piece));
-        *end = 0;
-        print("%s", piece);
-        *end = keep;
-        piece = end;
-    }
-}
-
-const char *xl_name_of(domid_t domid)
-{
-    return domid < 8 && names[domid][0] ? names[domid] : 0;
-}
-
-void xl_remember(domid_t domid, const struct xl_domain_config *config)
-{
-    if (domid < 8)
-        strlcpy(names[domid], config->name, sizeof names[domid]);
-}
-
-uint64_t xl_now_ns(void)
-{
-    return time_now() * 100;            /* the 10 MHz timebase */
-}
-
-void xl_sleep_ms(uint32_t ms)
-{
-    sleep_ms(ms);
-}
-
-const char *xl_vcpu_isa(void)
-{
-    return vcpu_isa;
-}
 
 const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error)
 {
@@ -241,7 +104,7 @@ static uint64_t free_pages(void)
 static int32_t map_one(domid_t dom, xen_ulong_t gfn, uint64_t gpfn)
 {
     int32_t err = 1;
-    long error = map_batch(dom, &gfn, &gpfn, 1, &err);
+    long error = guest_map_batch(dom, &gfn, &gpfn, 1, &err);
     return error ? (int32_t)error : err;
 }
 
@@ -278,9 +141,9 @@ static void bad_maps(domid_t built, const uint8_t *first_page, xen_ulong_t first
     check(memcmp((const void *)(uintptr_t)(slot << 12), first_page, 64) == 0, "that frame through the mapping", 0,
           "the kernel's first bytes");
     expect(map_one(built, ram + 0x401, slot), -XEN_EBUSY, "foreign map where one is already", "-EBUSY");
-    expect(unmap_gpfn(slot), 0, "remove_from_physmap of it", "0");
-    expect(unmap_gpfn(slot), -XEN_EINVAL, "remove_from_physmap of it again", "-EINVAL");
-    expect(unmap_gpfn(ram + 0x500), -XEN_EINVAL, "remove_from_physmap of domain 0's RAM", "-EINVAL");
+    expect(guest_unmap_gpfn(slot), 0, "remove_from_physmap of it", "0");
+    expect(guest_unmap_gpfn(slot), -XEN_EINVAL, "remove_from_physmap of it again", "-EINVAL");
+    expect(guest_unmap_gpfn(ram + 0x500), -XEN_EINVAL, "remove_from_physmap of domain 0's RAM", "-EINVAL");
 
     static xen_ulong_t gfns[100];
     static uint64_t gpfns[100];
@@ -291,14 +154,14 @@ static void bad_maps(domid_t built, const uint8_t *first_page, xen_ulong_t first
         errs[i] = 1;
     }
     gfns[50] = OUTSIDE_GFN;
-    long error = map_batch(built, gfns, gpfns, 100, errs);
+    long error = guest_map_batch(built, gfns, gpfns, 100, errs);
     int right = error == 0 && errs[50] == -XEN_EINVAL;
     for (int i = 0; i < 100; i++)
         right &= i == 50 || errs[i] == 0;
     check(right, "a batch of 100 foreign maps, one bad", error, "0, each entry's error in errs, entry 50 -EINVAL");
     int unmapped = 0;
     for (int i = 0; i < 100; i++)
-        unmapped += unmap_gpfn(gpfns[i]) == 0;
+        unmapped += guest_unmap_gpfn(gpfns[i]) == 0;
     check(unmapped == 99, "remove_from_physmap of them", unmapped, "99");
     struct xen_add_to_physmap_batch b;
     memset(&b, 0, sizeof b);
@@ -420,6 +283,7 @@ static void as_dom0(void)
     const xen_ulong_t first_gfn = *(const uint32_t *)(phdr + 12) >> 12;
     const xen_domain_handle_t handle = { 0x48, 0x79, 0x70, 0x65, 0x72, 0x4c, 0x61, 0x62, 1, 2, 3, 4, 5, 6, 7, 8 };
     fdt_parse(&tree, guest_dtb);
+    guest_name_domain(1, "bystander");
     configurations();
     static struct xlcfg cfg;
     static struct xl_domain_config dc;
@@ -439,7 +303,7 @@ static void as_dom0(void)
     xc_domain_populate(scratch, GUEST_RAM_BASE >> 12, 1);
     for (uint32_t slot = 0; slot < MAP_SLOTS; slot += MAP_SLOTS / 2) {   /* each 4 MiB of the window has a table */
         expect(map_one(scratch, GUEST_RAM_BASE >> 12, (MAP_BASE >> 12) + slot), 0, "foreign map of a one-page domain", "0");
-        expect(unmap_gpfn((MAP_BASE >> 12) + slot), 0, "remove_from_physmap of it", "0");
+        expect(guest_unmap_gpfn((MAP_BASE >> 12) + slot), 0, "remove_from_physmap of it", "0");
     }
     expect(xc_domain_destroy(scratch), 0, "destroydomain of a domain that never ran", "0");
     uint64_t free_at_start = free_pages();
@@ -461,8 +325,8 @@ static void as_dom0(void)
     b.bootargs = dc.cmdline;
     b.kernel = kernel_file;
     b.kernel_size = (uint32_t)(kernel_file_end - kernel_file);
-    b.timebase_hz = dom0_isa_and_timebase(vcpu_isa, sizeof vcpu_isa);
-    b.isa = vcpu_isa;
+    b.timebase_hz = dom0_isa_and_timebase(guest_vcpu_isa, sizeof guest_vcpu_isa);
+    b.isa = guest_vcpu_isa;
     const char *why = "";
     error = xc_domain_build(&b, &why);
     check(error == 0, "the native kernel built into d2", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
@@ -556,7 +420,7 @@ static void as_domu(void)
     expect(xc_domctl(&op), -XEN_EPERM, "max_mem of domain 0 from a DomU", "-EPERM");
     expect(map_one(0, (GUEST_RAM_BASE >> 12) + 0x400, MAP_BASE >> 12), -XEN_EPERM,
            "foreign map of domain 0's frame from a DomU", "-EPERM");
-    expect(unmap_gpfn(MAP_BASE >> 12), -XEN_EINVAL, "remove_from_physmap with nothing foreign there", "-EINVAL");
+    expect(guest_unmap_gpfn(MAP_BASE >> 12), -XEN_EINVAL, "remove_from_physmap with nothing foreign there", "-EINVAL");
 }
 
 void guest_secondary_program(uint32_t hartid)

@@ -22,6 +22,7 @@
 #include "fdt_write.h"
 #include "mgmt.h"
 #include "xl.h"
+#include "toolstack-env.h"
 #include "format.h"
 
 #define UART_RBR 0
@@ -46,8 +47,6 @@
 static struct fdt tree;
 static uint32_t port_base;
 extern const uint8_t kernel_file[], kernel_file_end[];  /* builder-kernel.S */
-static char isa[64];
-static char names[8][XLCFG_NAME_MAX] = { "Domain-0" };
 
 static volatile uint8_t *reg8(uint32_t address) { return (volatile uint8_t *)(uintptr_t)address; }
 static volatile uint32_t *reg32(uint32_t address) { return (volatile uint32_t *)(uintptr_t)address; }
@@ -62,122 +61,7 @@ static void port_write(uint32_t base, const char *text)
     }
 }
 
-/* ---- where mgmt.c and xl.c run ---- */
-
-long xc_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
-{
-    return hypercall(number, a0, a1, a2);
-}
-
-/* Foreign mappings, one window frame each, from the top of the window down. */
-#define MAP_BASE (GUEST_XEN_BASE + 0x800000u)
-#define MAP_SLOTS 64
-static uint8_t slot_used[MAP_SLOTS];
-
-void *xc_map_foreign(domid_t dom, const xen_ulong_t *gfns, uint32_t count, int32_t *errs)
-{
-    uint32_t first = 0, run = 0;
-    for (uint32_t i = 0; i < MAP_SLOTS && run < count; i++) {
-        run = slot_used[i] ? 0 : run + 1;
-        first = i + 1 - run;
-    }
-    if (count == 0 || run < count)
-        return 0;
-    static uint64_t gpfns[MAP_SLOTS];
-    for (uint32_t i = 0; i < count; i++)
-        gpfns[i] = (MAP_BASE >> 12) + first + i;
-    struct xen_add_to_physmap_batch b;
-    memset(&b, 0, sizeof b);
-    b.domid = DOMID_SELF;
-    b.space = XENMAPSPACE_gmfn_foreign;
-    b.size = (uint16_t)count;
-    b.foreign_domid = dom;
-    b.idxs.p = (uint32_t)(uintptr_t)gfns;
-    b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
-    b.errs.p = (uint32_t)(uintptr_t)errs;
-    long error = hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
-    int failed = error != 0;
-    for (uint32_t i = 0; i < count; i++)
-        failed |= errs[i] != 0;
-    for (uint32_t i = 0; i < count; i++)
-        slot_used[first + i] = 1;
-    void *at = (void *)(uintptr_t)(MAP_BASE + first * XC_PAGE_SIZE);
-    if (failed) {
-        xc_unmap_foreign(at, count);
-        return 0;
-    }
-    return at;
-}
-
-long xc_unmap_foreign(void *address, uint32_t count)
-{
-    uint32_t first = ((uint32_t)(uintptr_t)address - MAP_BASE) / XC_PAGE_SIZE;
-    for (uint32_t i = 0; i < count && first + i < MAP_SLOTS; i++) {
-        struct xen_remove_from_physmap r;
-        memset(&r, 0, sizeof r);
-        r.domid = DOMID_SELF;
-        r.gpfn = (MAP_BASE >> 12) + first + i;
-        hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
-        slot_used[first + i] = 0;
-    }
-    return 0;
-}
-
-struct sink {
-    char *at, *end;
-};
-
-static void print_sink(void *context, char c)
-{
-    struct sink *sink = context;
-    if (sink->at < sink->end)
-        *sink->at++ = c;                /* a longer line is cut, never overrun */
-}
-
-void xl_print(const char *fmt, ...)
-{
-    static char line[512];
-    struct sink sink = { line, line + sizeof line - 1 };
-    va_list args;
-    va_start(args, fmt);
-    vformat(print_sink, &sink, fmt, args);
-    va_end(args);
-    *sink.at = 0;
-    for (char *piece = line; *piece;) {     /* print() takes up to a line of 160 bytes at a time */
-        char keep = piece[100 < strlen(piece) ? 100 : strlen(piece)];
-        char *end = piece + (100 < strlen(piece) ? 100 : strlen(piece));
-        *end = 0;
-        print("%s", piece);
-        *end = keep;
-        piece = end;
-    }
-}
-
-const char *xl_name_of(domid_t domid)
-{
-    return domid < 8 && names[domid][0] ? names[domid] : 0;
-}
-
-void xl_remember(domid_t domid, const struct xl_domain_config *config)
-{
-    if (domid < 8)
-        strlcpy(names[domid], config->name, sizeof names[domid]);
-}
-
-uint64_t xl_now_ns(void)
-{
-    return time_now() * 100;            /* the 10 MHz timebase */
-}
-
-void xl_sleep_ms(uint32_t ms)
-{
-    sleep_ms(ms);
-}
-
-const char *xl_vcpu_isa(void)
-{
-    return isa;
-}
+/* ---- where mgmt.c runs (xc.c and xl.c: toolstack-env.c) ---- */
 
 const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error)
 {
@@ -291,7 +175,7 @@ void guest_program(uint32_t hartid)
     fdt_parse(&tree, guest_dtb);
     int cpus = fdt_path(&tree, "/cpus"), cpu = fdt_next_child(&tree, cpus, -1);
     const char *own_isa = cpu >= 0 ? fdt_prop(&tree, cpu, "riscv,isa", 0) : 0;
-    strlcpy(isa, own_isa ? own_isa : "rv32imac", sizeof isa);
+    strlcpy(guest_vcpu_isa, own_isa ? own_isa : "rv32imac", sizeof guest_vcpu_isa);
     int found = find_port(&base, &irq) == 0;
     if (bootargs_has("dom0")) {
         check(found, "/chosen's hyperlab,management-port", found, "a 16550 with its interrupt");
