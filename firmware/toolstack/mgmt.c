@@ -450,16 +450,6 @@ static void put_domain(const struct xen_domctl_getdomaininfo *d)
 
 static struct xen_domctl_getdomaininfo infos[MAX_DOMAINS];
 
-static long list_domains(void)
-{
-    struct xen_sysctl op;
-    memset(&op, 0, sizeof op);
-    op.cmd = XEN_SYSCTL_getdomaininfolist;
-    op.u.getdomaininfolist.max_domains = MAX_DOMAINS;
-    op.u.getdomaininfolist.buffer.p = (uint32_t)(uintptr_t)infos;
-    long error = xc_sysctl(&op);
-    return error ? error : (long)op.u.getdomaininfolist.num_domains;
-}
 
 static void put_domains(long count)
 {
@@ -477,21 +467,13 @@ static void put_domains(long count)
 static int target(const struct request *r, const struct field *id)
 {
     const struct field *f = get(r, "domain");
-    struct xen_domctl_getdomaininfo info;
     if (!f || (f->kind != F_NUMBER && f->kind != F_STRING)) {
         fail(id, "bad-argument", "\"domain\" (an id or a name) is missing");
         return -1;
     }
-    if (f->kind == F_NUMBER) {
-        if (f->number_ok && f->number >= 0 && f->number < (long)DOMID_FIRST_RESERVED &&
-            xc_domain_getinfo((domid_t)f->number, &info) == 0)
-            return (int)f->number;
-    } else
-        for (int d = 0; d < MAX_DOMAINS; d++) {
-            const char *name = xl_name_of((domid_t)d);
-            if (name && strcmp(name, f->text) == 0 && xc_domain_getinfo((domid_t)d, &info) == 0)
-                return d;
-        }
+    int domid = f->kind == F_NUMBER && (!f->number_ok || f->number < 0) ? -1 : xl_domain_named(f->text);
+    if (domid >= 0)
+        return domid;
     char message[96];
     snprintf(message, sizeof message, "no domain %s", f->text);
     fail(id, "ESRCH", message);
@@ -649,7 +631,7 @@ void mgmt_handle_line(const char *line, uint32_t length)
     } else if (strcmp(name, "host") == 0)
         op_host(id);
     else if (strcmp(name, "list") == 0) {
-        long count = list_domains();
+        long count = xc_domain_list(infos, MAX_DOMAINS);
         if (count < 0) {
             fail(id, errno_name(count), "getdomaininfolist refused");
             return;
@@ -707,7 +689,7 @@ void mgmt_poll(void)
 {
     if (!subscribed)
         return;
-    long count = list_domains();
+    long count = xc_domain_list(infos, MAX_DOMAINS);
     if (count < 0)
         return;
     uint32_t now = digest(count);

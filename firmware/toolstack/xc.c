@@ -158,6 +158,18 @@ long xc_physinfo(struct xen_sysctl_physinfo *info)
     return error;
 }
 
+long xc_domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max)
+{
+    struct xen_sysctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_SYSCTL_getdomaininfolist;
+    op.u.getdomaininfolist.first_domain = 0;
+    op.u.getdomaininfolist.max_domains = max;
+    op.u.getdomaininfolist.buffer.p = address_of(infos);
+    long error = xc_sysctl(&op);
+    return error ? error : (long)op.u.getdomaininfolist.num_domains;
+}
+
 /* ---- the domain builder ---- */
 
 /* Puts n bytes (zeros if data is 0) at guest-physical gpa of the domain, MAP_CHUNK frames at a time. */

@@ -45,6 +45,8 @@ long xc_vcpu_getinfo(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo
 /* set (set != 0) or get a vCPU's hard affinity, a mask of pCPUs (bit n: pCPU n). */
 long xc_vcpu_affinity(domid_t domid, uint32_t vcpu, uint32_t *hard, int set);
 long xc_physinfo(struct xen_sysctl_physinfo *info);
+/* getdomaininfolist from domain 0 on, up to max entries: how many, or an errno. */
+long xc_domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max);
 
 /* What xc_domain_build makes of a domain: the board it sees and its kernel. */
 struct xc_build {

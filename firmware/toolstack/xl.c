@@ -33,8 +33,8 @@ static const char *name_or_null(domid_t domid)
     return name ? name : "(null)";
 }
 
-/* The domain a command line names, by name or id: its id, or -1 having said so as xl does. */
-static int find_domain(const char *which)
+/* The domain `which` names, by id or by name: its id, or -1 if there is none. */
+int xl_domain_named(const char *which)
 {
     struct xen_domctl_getdomaininfo info;
     uint32_t id = 0;
@@ -49,23 +49,20 @@ static int find_domain(const char *which)
             if (name && strcmp(name, which) == 0 && xc_domain_getinfo((domid_t)d, &info) == 0)
                 return (int)d;
         }
-    xl_print("%s is an invalid domain identifier (rc=-6)\n", which);
     return -1;
+}
+
+/* The domain a command line names: its id, or -1 having said so as xl does. */
+static int find_domain(const char *which)
+{
+    int domid = xl_domain_named(which);
+    if (domid < 0)
+        xl_print("%s is an invalid domain identifier (rc=-6)\n", which);
+    return domid;
 }
 
 static struct xen_domctl_getdomaininfo infos_top[MAX_DOMAINS];
 
-static long domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max)
-{
-    struct xen_sysctl op;
-    memset(&op, 0, sizeof op);
-    op.cmd = XEN_SYSCTL_getdomaininfolist;
-    op.u.getdomaininfolist.first_domain = 0;
-    op.u.getdomaininfolist.max_domains = max;
-    op.u.getdomaininfolist.buffer.p = (uint32_t)(uintptr_t)infos;
-    long error = xc_sysctl(&op);
-    return error ? error : (long)op.u.getdomaininfolist.num_domains;
-}
 
 /* ---- xl list ---- */
 
@@ -94,7 +91,7 @@ static int cmd_list(int argc, char **argv)
         if ((only = find_domain(argv[i])) < 0)
             return XL_ERROR;
     }
-    long count = domain_list(infos, MAX_DOMAINS);
+    long count = xc_domain_list(infos, MAX_DOMAINS);
     if (count < 0) {
         xl_print("libxl: error: getdomaininfolist failed (%ld)\n", count);
         return XL_ERROR;
@@ -234,7 +231,7 @@ static int cmd_vcpu_list(int argc, char **argv)
     int only = argc > 1 ? find_domain(argv[1]) : -1;
     if (argc > 1 && only < 0)
         return XL_ERROR;
-    long count = domain_list(infos, MAX_DOMAINS);
+    long count = xc_domain_list(infos, MAX_DOMAINS);
     if (count < 0)
         return XL_ERROR;
     uint32_t online = online_pcpus();
@@ -345,7 +342,7 @@ static int cmd_sched_credit(int argc, char **argv)
         op.u.scheduler_op.u.credit.cap = (uint16_t)(cap >= 0 ? cap : 0xffff);
         return xc_domctl(&op) < 0 ? XL_ERROR : 0;
     }
-    long count = domain_list(infos, MAX_DOMAINS);
+    long count = xc_domain_list(infos, MAX_DOMAINS);
     xl_print("Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us\n");
     xl_print("Name                                ID Weight  Cap\n");
     for (long i = 0; i < count; i++) {
@@ -557,12 +554,12 @@ static int cmd_top(int argc, char **argv)
             return XL_ERROR;
         }
     }
-    long count_before = domain_list(before, MAX_DOMAINS);
+    long count_before = xc_domain_list(before, MAX_DOMAINS);
     if (count_before < 0)
         return XL_ERROR;
     uint64_t start = xl_now_ns();
     xl_sleep_ms(delay_ms);
-    long count = domain_list(infos_top, MAX_DOMAINS);
+    long count = xc_domain_list(infos_top, MAX_DOMAINS);
     uint64_t elapsed = xl_now_ns() - start;
     struct xen_sysctl_physinfo p;
     if (count < 0 || xc_physinfo(&p) < 0)

@@ -32,6 +32,9 @@ void xl_sleep_ms(uint32_t ms);
 
 int xl_main(int argc, char **argv);
 
+/* The domain `which` names, by id ("2") or by name ("web"): its id, or -1 if there is none. */
+int xl_domain_named(const char *which);
+
 /* `xl create`'s work on a configuration already read: the new domain's id, or a negative errno (said why). */
 long xl_create_domain(const struct xl_domain_config *config, int paused);
 
