@@ -126,6 +126,9 @@ $(KTEST_ELF): kernel/ktest/ktest.c kernel/ktest/start.S include/syscall.h includ
 $(SYS_BUILD)/ktest/ktest: $(KTEST_ELF)
 	$(CROSS)strip -o $@ $<
 
+# Domain 0: the kernel's dom0 build and its programs.
+include dom0/dom0.mk
+
 system: $(SYSTEM_IMAGES)
 
 .PHONY: system

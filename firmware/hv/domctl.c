@@ -219,6 +219,23 @@ long domctl_op(struct vcpu *v)
         vcpu_stats_copy(&d->vcpus[s->vcpu], &out);
         return copy_to_guest((uint32_t)s->stats.p, &out, sizeof out);
     }
+    case XEN_DOMCTL_hyperlab_name: {
+        struct xen_domctl_hyperlab_name *n = &op.u.name;
+        if (n->set > 1)
+            return -XEN_EINVAL;
+        if (n->set == 0) {
+            memset(n->name, 0, sizeof n->name);
+            strlcpy(n->name, d->config.name, sizeof n->name);
+            return copy_to_guest(buffer, &op, sizeof op);
+        }
+        uint32_t length = 0;
+        while (length < sizeof n->name && n->name[length] > ' ' && n->name[length] < 0x7f)
+            length++;
+        if (length == 0 || length == sizeof n->name || n->name[length] != 0 || !d->toolstack)
+            return -XEN_EINVAL;
+        strlcpy(d->config.name, n->name, sizeof d->config.name);
+        return 0;
+    }
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
         error = affinity(d, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);

@@ -14,7 +14,12 @@
  *                | its strings at the top      |  up to USER_STACK_MAX
  *   0x7ff0_0000  +-----------------------------+ USER_STACK_BOTTOM
  *                | guard page, never mapped    |  overflowing the stack faults
- *   0x7fef_f000  +-----------------------------+ USER_HEAP_LIMIT
+ *   0x7fef_f000  +-----------------------------+
+ *                | (free)                      |
+ *   0x7080_0000  +-----------------------------+
+ *                | foreign pages (dom0 build): |  /dev/privcmd's mappings of
+ *                | other domains' memory       |  other domains' frames
+ *   0x7000_0000  +-----------------------------+ USER_HEAP_LIMIT = USER_FOREIGN_BASE
  *                | (free)                      |
  *                | heap, grows up with sbrk    |  pages appear on first touch,
  *                +-----------------------------+ initial break: end of the last
@@ -64,7 +69,11 @@
  *
  * Files: the initramfs is the only file system, flat and read-only. open()
  * takes a name with or without a leading '/' ("/sh" or "sh"); readdir(i)
- * lists the files in archive order. exec() takes the same names.
+ * lists the files in archive order. exec() takes the same names. A name
+ * may hold slashes ("etc/xen/guest1.cfg"): it is one name, not a path.
+ * Devices: the dom0 build of the kernel has /dev/privcmd (include/
+ * privcmd.h), opened O_RDWR and driven with ioctl(); the native kernel
+ * has none (open gives -ENOENT).
  *
  * The initramfs: a cpio "newc" archive, firmware/build/initramfs.cpio,
  * embedded into kernel.elf with .incbin. firmware/Makefile packs it with
@@ -85,7 +94,9 @@
 #define USER_STACK_MAX     0x00100000u  /* 1 MiB of stack at most */
 #define USER_STACK_BOTTOM  (USER_STACK_TOP - USER_STACK_MAX)
 #define USER_GUARD_PAGE    (USER_STACK_BOTTOM - USER_PAGE_SIZE)
-#define USER_HEAP_LIMIT    USER_GUARD_PAGE   /* the break never passes this */
+#define USER_FOREIGN_BASE  0x70000000u  /* /dev/privcmd maps other domains' frames here (include/privcmd.h) */
+#define USER_FOREIGN_SIZE  0x00800000u
+#define USER_HEAP_LIMIT    USER_FOREIGN_BASE /* the break never passes this */
 
 #define EXEC_MAXARG    16      /* arguments to exec, counting argv[0] */
 #define EXEC_ARGBYTES  1024    /* bytes of argument strings, with their NULs */

@@ -580,6 +580,7 @@ struct xen_hvm_param {
 #define XEN_DOMCTL_max_vcpus        15  /* before any vCPU starts: how many of createdomain's it has */
 #define XEN_DOMCTL_scheduler_op     16
 #define XEN_DOMCTL_hyperlab_vcpustats 0x4c00    /* HyperLab's own (Xen has none): what a vCPU's exits were */
+#define XEN_DOMCTL_hyperlab_name    0x4c01      /* HyperLab's own: the domain's name, for the hypervisor's log and xl (Xen keeps it in xenstore only) */
 
 #define XEN_DOMCTL_CDF_hvm          (1u << 0)   /* required: every domain here is HVM */
 #define XEN_DOMCTL_CDF_hap          (1u << 1)   /* required: the G-stage */
@@ -716,6 +717,13 @@ struct xen_domctl_vcpustats {
     xen_guest_handle_64_t stats;    /* OUT: struct hyperlab_vcpu_stats */
 };
 
+/* A name: 1..31 printable characters but space, NUL-terminated; set once by the toolstack that built the domain. */
+#define HYPERLAB_NAME_MAX 32
+struct xen_domctl_hyperlab_name {
+    uint32_t set;                   /* IN: 1 sets it from name, 0 reads it into name */
+    char name[HYPERLAB_NAME_MAX];   /* IN or OUT */
+};
+
 struct xen_domctl_max_vcpus {
     uint32_t max;
 };
@@ -765,6 +773,7 @@ struct xen_domctl {
         struct xen_domctl_vcpuaffinity vcpuaffinity;
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_vcpustats vcpustats;
+        struct xen_domctl_hyperlab_name name;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];

@@ -27,12 +27,14 @@
 #define SYS_procs    16  /* procs(struct procinfo *, int max) -> number of entries filled */
 #define SYS_readdir  17  /* readdir(int index, struct dirent *) -> 0, or -ENOENT past the end */
 #define SYS_shutdown 18  /* shutdown(int kind): SHUTDOWN_HALT or SHUTDOWN_REBOOT */
+#define SYS_ioctl    19  /* ioctl(int fd, unsigned int request, void *arg) -> the device's answer; -ENOTTY if fd is no device */
 
 #define SHUTDOWN_HALT   0
 #define SHUTDOWN_REBOOT 1
 
-/* open() flags */
+/* open() flags: files open read-only; devices (/dev/..., the dom0 build's: include/privcmd.h) either way */
 #define O_RDONLY 0
+#define O_RDWR   2
 
 /* Standard descriptors: the console. */
 #define STDIN  0
@@ -52,8 +54,12 @@
 #define EAGAIN  11
 #define ENOMEM  12
 #define EFAULT  14
+#define EBUSY   16
+#define ENODEV  19
 #define EINVAL  22
 #define EMFILE  24
+#define ENOTTY  25
+#define ENOSPC  28
 #define ENOSYS  38
 
 #define SYSINFO_NAME 32
@@ -73,6 +79,7 @@ struct sysinfo {
   unsigned int ctx_switches;
   unsigned int syscalls;
   unsigned int page_faults;
+  char isa[2 * SYSINFO_NAME];   /* the harts' riscv,isa, from the device tree */
 };
 
 #define PROC_NAME 16

@@ -32,6 +32,10 @@ static int read_harts(void)
         if (!type || strcmp(type, "cpu") != 0 || !fdt_is_enabled(&fdt, cpu) ||
             fdt_reg(&fdt, cpu, 0, &hartid, 0) < 0 || board.harts == NCPU)
             continue;
+        int length = 0;
+        const char *isa = fdt_prop(&fdt, cpu, "riscv,isa", &length);
+        if (board.harts == 0 && isa && length > 0 && isa[length - 1] == 0)
+            strlcpy(board.isa, isa, sizeof board.isa);
         board.plic_context[board.harts] = -1;
         board.hartids[board.harts++] = hartid;
     }

@@ -70,6 +70,9 @@ struct mm {
     uint32_t brk;                     /* current break */
     uint32_t reserved;                /* heap pages promised by sbrk, not yet present */
     uint32_t pages;                   /* user pages present */
+    uint32_t foreign;                 /* other domains' pages mapped (dom0 build: /dev/privcmd) */
+    uint32_t resident_stack;          /* mm_make_resident: the stack is present from here up (0: none yet) */
+    uint32_t resident_brk;            /* ... and the heap up to here */
 };
 
 struct file;
@@ -103,6 +106,7 @@ struct board {
     uint32_t dtb_size;
     uint32_t ram_base, ram_size;
     uint32_t timebase_hz;
+    char isa[64];                     /* the first hart's riscv,isa */
     int harts;
     uint32_t hartids[NCPU];
     int plic_context[NCPU];           /* by index in hartids */
@@ -171,6 +175,9 @@ int mm_copy(struct mm *from, struct mm *to);
 int mm_map_page(struct mm *mm, uint32_t va, uint32_t flags, void **page);
 int mm_fault(struct mm *mm, uint32_t va, int cause);
 int mm_sbrk(struct mm *mm, int increment, uint32_t *old_brk);
+int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa);
+uint32_t mm_unmap_foreign(struct mm *mm, uint32_t va);
+int mm_make_resident(struct mm *mm, uint32_t sp);
 int copyin(struct mm *mm, void *dst, uint32_t src, uint32_t n);
 int copyout(struct mm *mm, uint32_t dst, const void *src, uint32_t n);
 int copyinstr(struct mm *mm, char *dst, uint32_t src, uint32_t max);
@@ -259,11 +266,12 @@ int initramfs_count(void);
 /* file.c */
 void file_init(void);
 struct file *file_console(void);
-int file_open(const char *path, struct file **out);
+int file_open(const char *path, int flags, struct file **out);
 struct file *file_dup(struct file *f);
 void file_close(struct file *f);
 int file_read(struct file *f, uint32_t address, int n);
 int file_write(struct file *f, uint32_t address, int n);
+int file_ioctl(struct file *f, uint32_t request, uint32_t arg);
 
 /* syscall.c */
 void syscall(struct trapframe *tf);

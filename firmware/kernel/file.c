@@ -1,17 +1,21 @@
 /*
  * file.c: open files. A descriptor points at a struct file: the console,
- * or a file of the initramfs with a read offset. Files are shared after
+ * a file of the initramfs with a read offset, or a device of the platform
+ * (platform.h: /dev/privcmd in the dom0 build). Files are shared after
  * fork (offset included) and freed when the last descriptor closes.
  */
 #include "defs.h"
+#include "platform.h"
+#include "string.h"
 
-enum file_type { FILE_NONE, FILE_CONSOLE, FILE_RAM };
+enum file_type { FILE_NONE, FILE_CONSOLE, FILE_RAM, FILE_DEVICE };
 
 struct file {
     enum file_type type;
     int refs;
     const struct ramfile *ram;
     uint32_t offset;
+    const struct device *device;
 };
 
 static struct {
@@ -19,7 +23,7 @@ static struct {
     struct file files[NFILE];
 } table;
 
-static struct file console = { FILE_CONSOLE, 1, 0, 0 };   /* never freed */
+static struct file console = { FILE_CONSOLE, 1, 0, 0, 0 };   /* never freed */
 
 void file_init(void)
 {
@@ -39,17 +43,26 @@ struct file *file_console(void)
     return file_dup(&console);
 }
 
-/* Opens an initramfs file into *out: 0, -ENOENT, or -EMFILE when the table is full. */
-int file_open(const char *path, struct file **out)
+/*
+ * Opens an initramfs file (read-only) or a device (/dev/name, either way)
+ * into *out: 0, -ENOENT, -EINVAL for a file opened to write, or -EMFILE
+ * when the table is full.
+ */
+int file_open(const char *path, int flags, struct file **out)
 {
-    const struct ramfile *ram = initramfs_find(path);
-    if (ram == 0)
+    while (*path == '/')
+        path++;
+    const struct device *device = strncmp(path, "dev/", 4) == 0 ? platform_device(path + 4) : 0;
+    const struct ramfile *ram = device ? 0 : initramfs_find(path);
+    if (ram == 0 && device == 0)
         return -ENOENT;
+    if (ram && flags != O_RDONLY)
+        return -EINVAL;
     acquire(&table.lock);
     for (struct file *f = table.files; f < table.files + NFILE; f++) {
         if (f->type != FILE_NONE)
             continue;
-        *f = (struct file){ FILE_RAM, 1, ram, 0 };
+        *f = (struct file){ device ? FILE_DEVICE : FILE_RAM, 1, ram, 0, device };
         release(&table.lock);
         *out = f;
         return 0;
@@ -85,10 +98,17 @@ int file_read(struct file *f, uint32_t address, int n)
 {
     if (n < 0)
         return -EINVAL;
+    if (f->type == FILE_DEVICE)
+        return -EINVAL;
     return f->type == FILE_CONSOLE ? console_read(address, n) : ram_read(f, address, n);
 }
 
 int file_write(struct file *f, uint32_t address, int n)
 {
     return f->type == FILE_CONSOLE ? console_write(address, n) : -EBADF;
+}
+
+int file_ioctl(struct file *f, uint32_t request, uint32_t arg)
+{
+    return f->type == FILE_DEVICE && f->device->ioctl ? f->device->ioctl(f, request, arg) : -ENOTTY;
 }

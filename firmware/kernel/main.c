@@ -8,6 +8,7 @@
 #include "defs.h"
 #include "riscv.h"
 #include "memlayout.h"
+#include "platform.h"
 
 struct cpu cpus[NCPU];
 
@@ -66,6 +67,7 @@ void kmain(uint32_t hartid, const void *dtb)
     console_init();
     banner();
     initramfs_init();
+    platform_init();
     file_init();
     proc_init();
     smp_start();

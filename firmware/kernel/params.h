@@ -20,6 +20,10 @@
 #define HART_START_WAIT_MS 200  /* how long boot waits for a secondary hart to come up */
 
 #define KERNEL_VERSION  "0.1"
+#ifdef KERNEL_DOM0
+#define KERNEL_VARIANT  "dom0"
+#else
 #define KERNEL_VARIANT  "native"
+#endif
 
 #endif

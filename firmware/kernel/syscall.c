@@ -26,6 +26,7 @@ int sys_klog(struct trapframe *tf);
 int sys_procs(struct trapframe *tf);
 int sys_readdir(struct trapframe *tf);
 int sys_shutdown(struct trapframe *tf);
+int sys_ioctl(struct trapframe *tf);
 
 static const syscall_handler syscalls[] = {
     [SYS_exit] = sys_exit,
@@ -46,6 +47,7 @@ static const syscall_handler syscalls[] = {
     [SYS_procs] = sys_procs,
     [SYS_readdir] = sys_readdir,
     [SYS_shutdown] = sys_shutdown,
+    [SYS_ioctl] = sys_ioctl,
 };
 
 void syscall(struct trapframe *tf)

@@ -1,6 +1,6 @@
 /*
- * sysfile.c: the system calls about files: descriptors over the console
- * and the initramfs (file.c), and listing the initramfs.
+ * sysfile.c: the system calls about files: descriptors over the console,
+ * the initramfs and devices (file.c), and listing the initramfs.
  */
 #include "defs.h"
 #include "string.h"
@@ -24,14 +24,14 @@ int sys_open(struct trapframe *tf)
     int length = copyinstr(&p->mm, path, ARG(tf, 0), sizeof path);
     if (length < 0)
         return length == -E2BIG ? -ENOENT : length;
-    if (ARG(tf, 1) != O_RDONLY)
+    if (ARG(tf, 1) != O_RDONLY && ARG(tf, 1) != O_RDWR)
         return -EINVAL;
     int fd = 0;
     while (fd < NOFILE && p->files[fd])
         fd++;
     if (fd == NOFILE)
         return -EMFILE;
-    int error = file_open(path, &f);
+    int error = file_open(path, (int)ARG(tf, 1), &f);
     if (error < 0)
         return error;
     p->files[fd] = f;
@@ -48,6 +48,12 @@ int sys_write(struct trapframe *tf)
 {
     struct file *f = fd_file((int)ARG(tf, 0));
     return f ? file_write(f, ARG(tf, 1), (int)ARG(tf, 2)) : -EBADF;
+}
+
+int sys_ioctl(struct trapframe *tf)
+{
+    struct file *f = fd_file((int)ARG(tf, 0));
+    return f ? file_ioctl(f, ARG(tf, 1), ARG(tf, 2)) : -EBADF;
 }
 
 int sys_close(struct trapframe *tf)

@@ -10,6 +10,7 @@
 #include "riscv.h"
 #include "string.h"
 #include "memlayout.h"
+#include "platform.h"
 
 #define PTES_PER_TABLE   1024
 #define USER_ROOT_PTES   (USER_TOP >> 22)            /* root entries of the user half */
@@ -19,6 +20,7 @@
 #define PTE_KERNEL       (PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D)
 #define PTE_KERNEL_IO    (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
 #define PTE_USER         (PTE_V | PTE_U | PTE_A | PTE_D)
+#define PTE_FOREIGN      0x100u      /* RSW: another domain's frame (dom0 build), not ours to free */
 
 pagetable_t kernel_pagetable;
 static uint32_t io_next = IO_BASE;
@@ -122,9 +124,14 @@ void mm_destroy(struct mm *mm)
         if (!(mm->pagetable[i] & PTE_V))
             continue;
         pagetable_t table = pte_address(mm->pagetable[i]);
-        for (int j = 0; j < PTES_PER_TABLE; j++)
-            if (table[j] & PTE_V)
+        for (int j = 0; j < PTES_PER_TABLE; j++) {
+            if (!(table[j] & PTE_V))
+                continue;
+            if (table[j] & PTE_FOREIGN)
+                platform_foreign_release((uint32_t)(uintptr_t)pte_address(table[j]));
+            else
                 kfree(pte_address(table[j]));
+        }
         kfree(table);
     }
     kfree(mm->pagetable);
@@ -166,7 +173,7 @@ int mm_map_page(struct mm *mm, uint32_t va, uint32_t flags, void **page)
     return 0;
 }
 
-/* Copies every page of `from` into `to` (made by mm_create), and its reservation. */
+/* Copies every page of `from` into `to` (made by mm_create), and its reservation; not foreign pages (Linux's privcmd mappings are not inherited either). */
 int mm_copy(struct mm *from, struct mm *to)
 {
     for (uint32_t i = 0; i < USER_ROOT_PTES; i++) {
@@ -174,7 +181,7 @@ int mm_copy(struct mm *from, struct mm *to)
             continue;
         pagetable_t table = pte_address(from->pagetable[i]);
         for (uint32_t j = 0; j < PTES_PER_TABLE; j++) {
-            if (!(table[j] & PTE_V))
+            if (!(table[j] & PTE_V) || (table[j] & PTE_FOREIGN))
                 continue;
             void *page = kalloc();
             if (page == 0)
@@ -191,6 +198,8 @@ int mm_copy(struct mm *from, struct mm *to)
     to->reserved = from->reserved;
     to->heap_start = from->heap_start;
     to->brk = from->brk;
+    to->resident_stack = from->resident_stack;
+    to->resident_brk = from->resident_brk;
     return 0;
 }
 
@@ -266,6 +275,8 @@ int mm_sbrk(struct mm *mm, int increment, uint32_t *old_brk)
         if (new > old || new < mm->heap_start)
             return -EINVAL;
         heap_shrink(mm, PAGE_ROUND_UP(new), PAGE_ROUND_UP(old));
+        if (mm->resident_brk > new)
+            mm->resident_brk = new;
     }
     mm->brk = new;
     return 0;
@@ -286,9 +297,68 @@ static uint8_t *translate(struct mm *mm, uint32_t va, int write)
         pte = walk(mm->pagetable, va, 0);
     }
     uint32_t need = PTE_U | (write ? PTE_W : PTE_R);
-    if ((*pte & need) != need)
-        return 0;
+    if ((*pte & need) != need || (*pte & PTE_FOREIGN))
+        return 0;               /* a foreign frame is not in the kernel's map */
     return (uint8_t *)pte_address(*pte) + (va & (PAGE_SIZE - 1));
+}
+
+/*
+ * Maps another domain's frame, at guest-physical gpa in this domain's
+ * window, at user address va (the foreign area), read-write. 0, -EBUSY if
+ * something is mapped there, or -ENOMEM.
+ */
+int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa)
+{
+    if (va < USER_FOREIGN_BASE || va - USER_FOREIGN_BASE >= USER_FOREIGN_SIZE || (va | gpa) & (PAGE_SIZE - 1))
+        panic("mm_map_foreign: 0x%08x -> 0x%08x", (unsigned)va, (unsigned)gpa);
+    pte_t *pte = walk(mm->pagetable, va, 1);
+    if (pte == 0)
+        return -ENOMEM;
+    if (*pte & PTE_V)
+        return -EBUSY;
+    *pte = make_pte(gpa, PTE_USER | PTE_R | PTE_W | PTE_FOREIGN);
+    mm->foreign++;
+    return 0;
+}
+
+/* Unmaps the foreign page at va: the guest-physical address it had, or 0 if none was there. */
+uint32_t mm_unmap_foreign(struct mm *mm, uint32_t va)
+{
+    if (va >= USER_TOP)
+        return 0;
+    pte_t *pte = walk(mm->pagetable, va, 0);
+    if (pte == 0 || (*pte & (PTE_V | PTE_FOREIGN)) != (PTE_V | PTE_FOREIGN))
+        return 0;
+    uint32_t gpa = (uint32_t)(uintptr_t)pte_address(*pte);
+    *pte = 0;
+    mm->foreign--;
+    sfence_vma();
+    return gpa;
+}
+
+/*
+ * Makes the stack from sp up and the whole heap present, as touching them
+ * would (a hypercall reads and writes user memory where it cannot fault
+ * pages in). Remembers how far it got, so each page is looked at once.
+ * 0, or -ENOMEM.
+ */
+int mm_make_resident(struct mm *mm, uint32_t sp)
+{
+    uint32_t low = PAGE_ROUND_DOWN(sp);
+    if (low < USER_STACK_BOTTOM)
+        low = USER_STACK_BOTTOM;
+    uint32_t stack = mm->resident_stack ? mm->resident_stack : USER_STACK_TOP;
+    for (uint32_t va = low; va < stack; va += PAGE_SIZE)
+        if (translate(mm, va, 1) == 0)
+            return -ENOMEM;
+    if (low < stack)
+        mm->resident_stack = low;
+    uint32_t from = PAGE_ROUND_DOWN(mm->resident_brk > mm->heap_start ? mm->resident_brk : mm->heap_start);
+    for (uint32_t va = from; va < mm->brk; va += PAGE_SIZE)
+        if (translate(mm, va, 1) == 0)
+            return -ENOMEM;
+    mm->resident_brk = mm->brk;
+    return 0;
 }
 
 /* The bytes of the page at va that [va, va + n) covers. */

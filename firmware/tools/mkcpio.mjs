@@ -2,9 +2,10 @@
 // mkcpio.mjs: packs files into a cpio "newc" archive, the initramfs format
 // the HyperLab kernel reads (include/abi.h). Usage:
 //
-//   node tools/mkcpio.mjs OUT.cpio FILE...
+//   node tools/mkcpio.mjs OUT.cpio FILE... [NAME=FILE]...
 //
-// Each FILE goes in under its base name, in the order given, as a regular
+// Each FILE goes in under its base name (NAME=FILE: under NAME, which may
+// hold slashes, as "etc/xen/guest1.cfg=dom0/guest1.cfg"), in the order given, as a regular
 // file with mode 0755, owner 0, mtime 0 and inode numbers counting from 1,
 // so the same files always give the same bytes. The archive ends with the
 // TRAILER!!! entry that newc requires.
@@ -34,8 +35,10 @@ if (!out) {
   process.exit(2);
 }
 const names = new Set();
-const parts = files.map((file, i) => {
-  const name = basename(file);
+const parts = files.map((argument, i) => {
+  const equals = argument.indexOf('=');
+  const file = equals < 0 ? argument : argument.slice(equals + 1);
+  const name = equals < 0 ? basename(file) : argument.slice(0, equals);
   if (names.has(name)) {
     console.error(`mkcpio: two files named ${name}`);
     process.exit(1);

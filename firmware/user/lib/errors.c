@@ -14,8 +14,12 @@ static const char *const messages[] = {
   [EAGAIN] = "out of process slots, try again",
   [ENOMEM] = "out of memory",
   [EFAULT] = "bad address",
+  [EBUSY] = "device or resource busy",
+  [ENODEV] = "no such device",
   [EINVAL] = "invalid argument",
   [EMFILE] = "too many open files",
+  [ENOTTY] = "inappropriate ioctl for device",
+  [ENOSPC] = "no space left",
   [ENOSYS] = "no such system call",
 };
 

@@ -31,6 +31,7 @@ int klog(char *buf, int n, int offset);
 int procs(struct procinfo *table, int max);
 int readdir(int index, struct dirent *entry);
 int shutdown(int kind);
+int ioctl(int fd, unsigned int request, void *arg);
 
 /* True when a pointer-valued system call result is an error code. */
 static inline int sbrk_failed(void *result) {
@@ -45,6 +46,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strcpy(char *dst, const char *src);
+size_t strlcpy(char *dst, const char *src, size_t size);   /* at most size-1 bytes and a NUL; strlen(src) */
 char *strchr(const char *s, int c);
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -29,6 +29,16 @@ char *strcpy(char *dst, const char *src) {
   return dst;
 }
 
+size_t strlcpy(char *dst, const char *src, size_t size) {
+  size_t length = strlen(src);
+  if (size > 0) {
+    size_t n = length < size - 1 ? length : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+  }
+  return length;
+}
+
 char *strchr(const char *s, int c) {
   for (;; s++) {
     if (*s == (char)c) return (char *)s;

@@ -38,5 +38,6 @@ unsigned int uptime(void) { return syscall0(SYS_uptime); }
 int sysinfo(struct sysinfo *info) { return syscall1(SYS_sysinfo, info); }
 int klog(char *buf, int n, int offset) { return syscall3(SYS_klog, (long)buf, n, offset); }
 int procs(struct procinfo *table, int max) { return syscall2(SYS_procs, table, max); }
+int ioctl(int fd, unsigned int request, void *arg) { return syscall3(SYS_ioctl, fd, (long)request, (long)arg); }
 int readdir(int index, struct dirent *entry) { return syscall2(SYS_readdir, index, entry); }
 int shutdown(int kind) { return syscall1(SYS_shutdown, kind); }

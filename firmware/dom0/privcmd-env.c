@@ -1,0 +1,154 @@
+/*
+ * privcmd-env.c: where the toolstack library (firmware/toolstack) runs in
+ * domain 0's user space: hypercalls and foreign mappings through
+ * /dev/privcmd (include/privcmd.h), files from the initramfs, output on
+ * stdout, names kept by the hypervisor (XEN_DOMCTL_hyperlab_name; xenstore
+ * is not here yet). Linked into xl and the other domain-0 programs.
+ */
+#include "libc.h"
+#include "privcmd.h"
+#include "xl.h"
+
+static int privcmd = -1;
+
+/* /dev/privcmd, opened on first use; a program that cannot have it says so and stops. */
+static int privcmd_fd(void)
+{
+    if (privcmd < 0) {
+        privcmd = open(PRIVCMD_DEVICE, O_RDWR);
+        if (privcmd < 0) {
+            dprintf(STDERR, "xl: cannot open %s: %s (is this domain 0's kernel?)\n", PRIVCMD_DEVICE,
+                    strerror(privcmd));
+            exit(1);
+        }
+    }
+    return privcmd;
+}
+
+long xc_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    struct privcmd_hypercall call = { number, { a0, a1, a2, 0, 0 } };
+    return ioctl(privcmd_fd(), IOCTL_PRIVCMD_HYPERCALL, &call);
+}
+
+void *xc_map_foreign(domid_t dom, const xen_ulong_t *gfns, uint32_t count, int32_t *errs)
+{
+    static uint64_t frames[PRIVCMD_MMAPBATCH_MAX];
+    if (count == 0 || count > PRIVCMD_MMAPBATCH_MAX)
+        return 0;
+    for (uint32_t i = 0; i < count; i++)
+        frames[i] = gfns[i];
+    struct privcmd_mmapbatch_v2 m = { count, dom, 0, 0, (uint32_t)(uintptr_t)frames, (uint32_t)(uintptr_t)errs };
+    if (ioctl(privcmd_fd(), IOCTL_PRIVCMD_MMAPBATCH_V2, &m) < 0)
+        return 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (errs[i] != 0) {
+            xc_unmap_foreign((void *)(uintptr_t)m.addr, count);
+            return 0;
+        }
+    }
+    return (void *)(uintptr_t)m.addr;
+}
+
+long xc_unmap_foreign(void *address, uint32_t count)
+{
+    struct privcmd_munmap u = { (uint32_t)(uintptr_t)address, count, 0 };
+    return ioctl(privcmd_fd(), IOCTL_PRIVCMD_MUNMAP, &u);
+}
+
+void xl_print(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vdprintf(STDOUT, fmt, args);
+    va_end(args);
+}
+
+/* The hypervisor's name for domid (what the toolstack gave it), or 0. */
+static long hyperlab_name(domid_t domid, int set, char *name)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_hyperlab_name;
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op.domain = domid;
+    op.u.name.set = (uint32_t)set;
+    if (set)
+        strlcpy(op.u.name.name, name, sizeof op.u.name.name);
+    long error = xc_domctl(&op);
+    if (error == 0 && !set)
+        strlcpy(name, op.u.name.name, HYPERLAB_NAME_MAX);
+    return error;
+}
+
+const char *xl_name_of(domid_t domid)
+{
+    static char names[4][HYPERLAB_NAME_MAX];
+    static int next;
+    char *name = names[next++ % 4];         /* a few calls' answers live at once (xl prints two names on a line) */
+    return hyperlab_name(domid, 0, name) == 0 && name[0] ? name : 0;
+}
+
+void xl_remember(domid_t domid, const struct xl_domain_config *config)
+{
+    char name[HYPERLAB_NAME_MAX];
+    strlcpy(name, config->name, sizeof name);
+    if (hyperlab_name(domid, 1, name) < 0)
+        dprintf(STDERR, "xl: the hypervisor did not take d%u's name %s\n", (unsigned)domid, name);
+}
+
+/* A whole file of the initramfs, in memory that lasts until the next call. */
+const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error)
+{
+    static uint8_t *buffer;
+    static uint32_t capacity;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        *error = fd == -ENOENT ? "No such file or directory" : strerror(fd);
+        return 0;
+    }
+    uint32_t length = 0;
+    for (;;) {
+        if (length == capacity) {
+            uint32_t more = capacity ? 2 * capacity : 16384;
+            uint8_t *bigger = realloc(buffer, more);
+            if (bigger == 0) {
+                close(fd);
+                *error = "Cannot allocate memory";
+                return 0;
+            }
+            buffer = bigger;
+            capacity = more;
+        }
+        int n = read(fd, buffer + length, (int)(capacity - length));
+        if (n < 0) {
+            close(fd);
+            *error = strerror(n);
+            return 0;
+        }
+        if (n == 0)
+            break;
+        length += (uint32_t)n;
+    }
+    close(fd);
+    *size = length;
+    return buffer;
+}
+
+const char *xl_vcpu_isa(void)
+{
+    static struct sysinfo info;
+    if (info.isa[0] == 0 && sysinfo(&info) < 0)
+        return "rv32imac_zicntr_zicsr_zifencei";
+    return info.isa;
+}
+
+uint64_t xl_now_ns(void)
+{
+    return (uint64_t)uptime() * 1000000;
+}
+
+void xl_sleep_ms(uint32_t ms)
+{
+    sleep((int)ms);
+}

@@ -1,0 +1,33 @@
+/*
+ * platform.h: what the kernel's builds do differently, behind one narrow
+ * interface. The native kernel (platform-native.c) runs on a machine, or
+ * unmodified in an HVM domain; its dom0 build (dom0/, -DKERNEL_DOM0) is
+ * the control domain: it has /dev/privcmd for the toolstack. Everything
+ * else is the same source.
+ */
+#ifndef KERNEL_PLATFORM_H
+#define KERNEL_PLATFORM_H
+
+#include <stdint.h>
+
+struct file;
+
+/* A device file, /dev/<name>. */
+struct device {
+    const char *name;
+    int (*ioctl)(struct file *f, uint32_t request, uint32_t arg);
+};
+
+/* After paging is on and before the first process: the platform's own set-up. */
+void platform_init(void);
+
+/* The device called `name` (what follows "dev/"), or 0. */
+const struct device *platform_device(const char *name);
+
+/*
+ * A process's address space lets go of a foreign page (vm.c, at exit, exec
+ * or MUNMAP): the frame of another domain mapped at guest-physical `gpa`.
+ */
+void platform_foreign_release(uint32_t gpa);
+
+#endif
