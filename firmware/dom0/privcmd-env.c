@@ -3,7 +3,9 @@
  * domain 0's user space: hypercalls and foreign mappings through
  * /dev/privcmd (include/privcmd.h), files from the initramfs, output on
  * stdout, names kept by the hypervisor (XEN_DOMCTL_hyperlab_name; xenstore
- * is not here yet). Linked into xl and the other domain-0 programs.
+ * is not here yet), and a process per created domain that does what its
+ * on_poweroff, on_reboot and on_crash say, as Xen's xl daemon does. Linked
+ * into xl and the other domain-0 programs.
  */
 #include "libc.h"
 #include "privcmd.h"
@@ -151,4 +153,46 @@ uint64_t xl_now_ns(void)
 void xl_sleep_ms(uint32_t ms)
 {
     sleep((int)ms);
+}
+
+#define WATCH_MS 100                    /* how often the watcher looks (no event channel device yet) */
+
+/*
+ * The watcher, a child of xl create (ps shows it as xl): every WATCH_MS it
+ * asks the hypervisor about the domain; once the domain has shut down, it
+ * destroys it, builds it again (restart) or leaves it be (preserve), as the
+ * config says for the reason it stopped. It ends with the domain.
+ */
+static void watch(domid_t domid, const struct xl_domain_config *config)
+{
+    for (;;) {
+        struct xen_domctl_getdomaininfo info;
+        sleep(WATCH_MS);
+        if (xc_domain_getinfo(domid, &info) < 0 || info.domain != domid)
+            exit(0);                    /* destroyed by someone else */
+        if (!(info.flags & XEN_DOMINF_shutdown))
+            continue;
+        uint32_t reason = info.flags >> XEN_DOMINF_shutdownshift & 0xff;
+        int action = reason == SHUTDOWN_reboot ? config->on_reboot
+                   : reason == SHUTDOWN_crash ? config->on_crash : config->on_poweroff;
+        if (action == XL_ACTION_PRESERVE)
+            exit(0);
+        xc_domain_destroy(domid);
+        if (action != XL_ACTION_RESTART && action != XL_ACTION_RENAME_RESTART)
+            exit(0);
+        long again = xl_create_domain(config, 0);
+        if (again < 0)
+            exit(1);
+        domid = (domid_t)again;
+    }
+}
+
+void xl_watch(domid_t domid, const struct xl_domain_config *config)
+{
+    int pid = fork();
+    if (pid == 0)
+        watch(domid, config);
+    else if (pid < 0)
+        dprintf(STDERR, "xl: no process to follow d%u (%s): its on_poweroff, on_reboot and on_crash will not be done\n",
+                (unsigned)domid, strerror(pid));
 }

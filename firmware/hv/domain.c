@@ -4,8 +4,9 @@
  * "multiboot,kernel" module directly under /chosen is domain 0's kernel;
  * each "xen,domain" node (memory in KiB, cpus, and its own
  * "multiboot,kernel" module) is a DomU built at boot. What /chosen leaves
- * out, the built-in default fills in: domain 0 and, when no DomU is
- * named, guest1 and guest2, each the native kernel (hv_kernel_image).
+ * out, the built-in default fills in: domain 0 and, when neither domain
+ * 0's kernel nor any DomU is named, guest1 and guest2, each the native
+ * kernel (hv_kernel_image). A domain 0 of the user's alone is just that.
  *
  * Building a domain gives it frames and a G-stage table, loads its
  * kernel, writes its device tree at the top of its RAM and starts vCPU 0
@@ -351,9 +352,12 @@ static void size_memory(struct domain_config *configs, int count)
 
 static void log_domain(const struct domain *d)
 {
-    hv_printk("d%d (%s): HVM, %d vCPU%s, %u MiB, weight %u%s, kernel %u bytes, console %s%d\n", d->id,
+    char kernel[32] = "built by domain 0";
+    if (!d->toolstack)
+        snprintf(kernel, sizeof kernel, "kernel %u bytes", (unsigned)d->config.kernel_size);
+    hv_printk("d%d (%s): HVM, %d vCPU%s, %u MiB, weight %u%s, %s, console %s%d\n", d->id,
               d->config.name, d->nvcpus, d->nvcpus > 1 ? "s" : "", (unsigned)(d->memory_bytes >> 20),
-              (unsigned)d->weight, d->cap ? ", capped" : "", (unsigned)d->config.kernel_size,
+              (unsigned)d->weight, d->cap ? ", capped" : "", kernel,
               d->console_uart >= 0 ? "UART" : "UART0 as d", d->console_uart >= 0 ? d->console_uart : d->id);
 }
 
@@ -372,7 +376,7 @@ void domains_boot(void)
          node = fdt_next_child(fdt, chosen, node))
         if (fdt_is_compatible(fdt, node, "xen,domain") && read_domu(fdt, node, &configs[count]) == 0)
             count++;
-    if (count == 1) {
+    if (count == 1 && dom0 < 0) {
         builtin_config(&configs[count++], "guest1");
         builtin_config(&configs[count++], "guest2");
     }
@@ -443,11 +447,16 @@ int domain_unpause(struct domain *d)
 {
     spin_lock(&sched_lock);
     int ok = d->state == DOMAIN_RUNNING && d->pause_count > 0;
+    int first = ok && d->toolstack && !d->started && d->pause_count == 1;
+    if (first)
+        d->started = 1;
     if (ok && --d->pause_count == 0)
         for (int i = 0; i < d->nvcpus; i++)
             if (d->vcpus[i].state == VCPU_RUNNABLE)
                 pcpu_raise_softirq(&pcpus[d->vcpus[i].processor], SOFTIRQ_SCHEDULE);
     spin_unlock(&sched_lock);
+    if (first)
+        log_domain(d);              /* as the boot domains are: what the toolstack made of it */
     return ok ? 0 : -1;
 }
 

@@ -413,6 +413,7 @@ struct domain {
     uint32_t builds;                /* how many times it was built (reboots + 1) */
     uint32_t window_faults;         /* its accesses in its window that were refused (the first are logged) */
     int toolstack;                  /* built by domain 0 (createdomain): kept when it shuts down, never rebuilt here */
+    int started;                    /* toolstack's: unpaused once (the log has described it) */
     int has_handle;
     xen_domain_handle_t handle;     /* the toolstack's UUID for it */
 };

@@ -530,6 +530,8 @@ static void op_create(const struct request *r, const struct field *id)
         return;
     }
     long domid = xl_create_domain(&dc, 0);
+    if (domid >= 0)
+        xl_watch((domid_t)domid, &dc);
     if (domid < 0) {
         fail(id, errno_name(domid), "the domain could not be built (domain 0's console says why)");
         return;

@@ -631,6 +631,10 @@ long xl_create_domain(const struct xl_domain_config *c, int paused)
         xl_print("libxl: error: type \"pvh\" needs the kernel's pv build, which HyperLab does not have yet\n");
         return -XEN_EINVAL;
     }
+    if (xl_domain_named(c->name) >= 0) {
+        xl_print("libxl: error: Domain with name \"%s\" already exists.\n", c->name);
+        return -XEN_EEXIST;
+    }
     memset(&b, 0, sizeof b);
     b.kernel = xl_read_file(c->kernel, &b.kernel_size, &why);
     if (!b.kernel) {
@@ -713,7 +717,11 @@ static int cmd_create(int argc, char **argv)
     }
     if (dc.unknown)
         xl_print("%s\n", dc.warning);
-    return xl_create_domain(&dc, paused) < 0 ? XL_ERROR : 0;
+    long domid = xl_create_domain(&dc, paused);
+    if (domid < 0)
+        return XL_ERROR;
+    xl_watch((domid_t)domid, &dc);
+    return 0;
 }
 
 /* ---- the command line ---- */

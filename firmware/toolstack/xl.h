@@ -11,6 +11,9 @@
  *   xl_remember   keeps a created domain's name and config (writes xenstore)
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
  *   xl_now_ns     the time (any fixed origin) and xl_sleep_ms: for xl top's CPU %
+ *   xl_watch      after a create: follows the domain and does what its
+ *                 on_poweroff, on_reboot and on_crash say (Xen's xl forks a
+ *                 daemon per domain for this)
  *
  * xl_main runs one command line and returns its exit status (0 on success).
  */
@@ -29,13 +32,14 @@ void xl_remember(domid_t domid, const struct xl_domain_config *config);
 const char *xl_vcpu_isa(void);
 uint64_t xl_now_ns(void);
 void xl_sleep_ms(uint32_t ms);
+void xl_watch(domid_t domid, const struct xl_domain_config *config);
 
 int xl_main(int argc, char **argv);
 
 /* The domain `which` names, by id ("2") or by name ("web"): its id, or -1 if there is none. */
 int xl_domain_named(const char *which);
 
-/* `xl create`'s work on a configuration already read: the new domain's id, or a negative errno (said why). */
+/* `xl create`'s work on a configuration already read: the new domain's id, or a negative errno (said why). Not watched: the caller calls xl_watch. */
 long xl_create_domain(const struct xl_domain_config *config, int paused);
 
 #endif
