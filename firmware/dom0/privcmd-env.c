@@ -163,13 +163,27 @@ void xl_sleep_ms(uint32_t ms)
  * destroys it, builds it again (restart) or leaves it be (preserve), as the
  * config says for the reason it stopped. It ends with the domain.
  */
+/* The handle of domain domid into `handle`: 0, or -1 if there is no such domain. */
+static int handle_of(domid_t domid, xen_domain_handle_t handle)
+{
+    struct xen_domctl_getdomaininfo info;
+    if (xc_domain_getinfo(domid, &info) < 0 || info.domain != domid)
+        return -1;
+    memcpy(handle, info.handle, sizeof(xen_domain_handle_t));
+    return 0;
+}
+
 static void watch(domid_t domid, const struct xl_domain_config *config)
 {
+    xen_domain_handle_t mine;
+    if (handle_of(domid, mine) < 0)
+        exit(0);
     for (;;) {
         struct xen_domctl_getdomaininfo info;
         sleep(WATCH_MS);
-        if (xc_domain_getinfo(domid, &info) < 0 || info.domain != domid)
-            exit(0);                    /* destroyed by someone else */
+        if (xc_domain_getinfo(domid, &info) < 0 || info.domain != domid ||
+            memcmp(info.handle, mine, sizeof mine) != 0)
+            exit(0);                    /* destroyed by someone else (its id may be another domain's now) */
         if (!(info.flags & XEN_DOMINF_shutdown))
             continue;
         uint32_t reason = info.flags >> XEN_DOMINF_shutdownshift & 0xff;
@@ -181,7 +195,7 @@ static void watch(domid_t domid, const struct xl_domain_config *config)
         if (action != XL_ACTION_RESTART && action != XL_ACTION_RENAME_RESTART)
             exit(0);
         long again = xl_create_domain(config, 0);
-        if (again < 0)
+        if (again < 0 || handle_of((domid_t)again, mine) < 0)
             exit(1);
         domid = (domid_t)again;
     }

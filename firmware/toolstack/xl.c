@@ -621,9 +621,28 @@ static int is_setting(const char *word)
     return 0;
 }
 
+/*
+ * A new domain's handle (its UUID in Xen): different for every domain this
+ * host makes, so that a domain is told apart from a later one with its id.
+ */
+static void new_handle(xen_domain_handle_t handle, const char *name)
+{
+    uint64_t now = xl_now_ns();
+    uint32_t hash = 2166136261u;
+    for (const char *p = name; *p; p++)
+        hash = (hash ^ (uint8_t)*p) * 16777619u;
+    memset(handle, 0, sizeof(xen_domain_handle_t));
+    for (int i = 0; i < 8; i++)
+        handle[i] = (uint8_t)(now >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        handle[8 + i] = (uint8_t)(hash >> (8 * i));
+    handle[6] = (uint8_t)((handle[6] & 0x0f) | 0x40);      /* version 4, variant 1, as a random UUID */
+    handle[8] = (uint8_t)((handle[8] & 0x3f) | 0x80);
+}
+
 long xl_create_domain(const struct xl_domain_config *c, int paused)
 {
-    static const xen_domain_handle_t handle;
+    static xen_domain_handle_t handle;
     static struct xc_build b;
     struct xen_sysctl_physinfo p;
     const char *why = "";
@@ -642,6 +661,7 @@ long xl_create_domain(const struct xl_domain_config *c, int paused)
         return -XEN_ENOENT;
     }
     domid_t domid = DOMID_ANY;
+    new_handle(handle, c->name);
     long error = xc_domain_create(&domid, handle, (uint32_t)c->maxvcpus);
     if (error < 0) {
         xl_print("libxl: error: cannot make domain: %ld\n", error);

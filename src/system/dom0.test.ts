@@ -1,0 +1,113 @@
+/*
+ * Domain 0 as a student meets it: the kernel's dom0 build (kernel-dom0.elf)
+ * boots alone on the hypervisor, its /etc/rc starts guest1 and guest2 with
+ * `xl create`, and a shell session drives the toolstack from domain 0's
+ * console: xl list, info, vcpu-list, pause and unpause (the paused guest's
+ * console stops and resumes), shutdown (refused without PV drivers, as Xen's xl does), shutdown -F
+ * (the watcher destroys it), destroy, create again, and the errors of a
+ * missing config, a bad setting, a duplicate name and too little memory,
+ * none of which leaves anything behind. The session's transcript, with the
+ * times and the letters that depend on the moment masked, must equal
+ * golden/dom0-session.txt on HyperLab and on QEMU alike.
+ *
+ * UPDATE_GOLDEN=1 npx vitest run src/system/dom0.test.ts writes the golden
+ * file from the HyperLab run (then read its diff before committing it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toolAvailable } from '../machine/testing/tools.ts';
+import { FIRMWARE } from './console-session.ts';
+import { prompts, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
+
+const LONG = 600_000;
+const GOLDEN = join(import.meta.dirname, 'golden', 'dom0-session.txt');
+export const KERNEL_DOM0 = `${FIRMWARE}/kernel-dom0.elf`;
+// QEMU's machine has 256 MiB (its boot modules sit high): HyperLab's gets as much, for the same figures.
+const options: HvOptions = { harts: 2, ramMiB: 256, dom0: { file: KERNEL_DOM0 } };
+
+/**
+ * What in a transcript depends on the moment, masked: CPU times, which pCPU
+ * a vCPU is on, and whether it runs or waits at that instant (r and b).
+ */
+export function masked(text: string): string {
+  return text.split('\n').map((line) => {
+    const list = /^(\S+ +\d+ +\d+ +\d+ +)[r-][b-]([p-][s-][c-][d-] +)\d+\.\d$/.exec(line);
+    if (list) return `${list[1]}??${list[2]}T`;
+    const vcpu = /^(\S+ +\d+ +\d+ +)(\d+|-)( +)(\S+)( +)\d+\.\d( +.*)$/.exec(line);
+    if (vcpu) return `${vcpu[1]}C${vcpu[3]}${vcpu[4].replace(/[rb]/g, '?')}${vcpu[5]}T${vcpu[6]}`;
+    return line;
+  }).join('\n');
+}
+
+async function dom0Session(session: HvSession): Promise<string> {
+  const log = () => session.log();
+  const run = async (line: string): Promise<void> => {
+    const seen = prompts(session.console(0));
+    await session.type(0, `${line}\r`);
+    await session.until(`the answer to '${line}'`, () => prompts(session.console(0)) > seen);
+  };
+  const booted = (id: number, times = 1) => () => session.console(id).split('Welcome to HyperLab').length > times;
+  try {
+    await session.until('domain 0\'s prompt', () => prompts(session.console(0)) > 0);
+    await session.until('guest1 and guest2', () => booted(1)() && booted(2)());
+    const start = session.console(0).length;
+
+    await run('xl list');
+    await run('xl info');
+    await run('xl vcpu-list');
+
+    // Paused, guest1 does not run: what is typed at it waits; unpaused, it answers.
+    await run('xl pause guest1');
+    await session.type(1, 'echo after the pause\r');
+    await run('xl list guest1');
+    expect(session.console(1)).not.toContain('\nafter the pause\n');
+    await run('xl unpause guest1');
+    await session.until('guest1\'s answer', () => session.console(1).includes('\nafter the pause\n'));
+
+    // Shut down: refused without PV drivers, as Xen's xl does; with -F, guest2's watcher (left by xl create) destroys it.
+    await run('xl shutdown guest2');
+    await run('xl shutdown -F guest2');
+    await session.until('guest2 destroyed by its watcher', () => log().includes('d2 (guest2) destroyed'));
+    await run('xl list');
+
+    // Bad input: each a clear error, nothing half-built.
+    await run('xl create /etc/xen/missing.cfg');
+    await run('xl create /etc/xen/guest1.cfg');
+    await run('xl create /etc/xen/guest3.cfg memory==2');
+    await run('xl create /etc/xen/guest3.cfg memory=4000');
+    await run('xl create /etc/xen/guest3.cfg memory=1000');
+    await run('xl list');
+
+    // Destroyed, created again: its memory goes back and is taken again.
+    await run('xl destroy guest1');
+    await session.until('guest1 destroyed', () => log().includes('d1 (guest1) destroyed'));
+    await run('xl info');
+    await run('xl create /etc/xen/guest3.cfg');
+    await session.until('guest3 described', () => /^d\d \(guest3\): HVM/m.test(log()));
+    const id = Number(/^d(\d) \(guest3\): HVM/m.exec(log())![1]);
+    await session.until('guest3\'s shell', () => session.console(id).split('Welcome to HyperLab').length > (id === 1 ? 2 : 1));
+    await run('xl list');
+    expect(session.log()).not.toMatch(/panic|crashed/);
+    return session.console(0).slice(start);
+  } finally {
+    await session.stop();
+  }
+}
+
+function compare(transcript: string, update: boolean): void {
+  // On QEMU, UART0 carries the DomUs' lines too: switching its input to one and back ends domain 0's prompt line.
+  const text = masked(transcript.replace(/^\$ \n(?=xl )/gm, '$ ')).replace(/\$ $/, '');
+  if (update) writeFileSync(GOLDEN, text);
+  expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+}
+
+describe('domain 0 with xl, on HyperLab (deterministic)', () => {
+  it('boots, starts the guests from /etc/rc, and answers a shell session as the golden transcript', { timeout: LONG },
+    async () => compare(await dom0Session(startHyperLab(options)), process.env.UPDATE_GOLDEN === '1'));
+});
+
+describe('domain 0 with xl, on QEMU', () => {
+  it.skipIf(!toolAvailable('qemu-system-riscv32'))('answers the same session as on HyperLab', { timeout: LONG },
+    async () => compare(await dom0Session(startQemu(options)), false));
+});
