@@ -108,6 +108,6 @@ describe('domain 0 with xl, on HyperLab (deterministic)', () => {
 });
 
 describe('domain 0 with xl, on QEMU', () => {
-  it.skipIf(!toolAvailable('qemu-system-riscv32'))('answers the same session as on HyperLab', { timeout: LONG },
+  it.skipIf(!toolAvailable('qemu-system-riscv32', 'qemu-system-misc'))('answers the same session as on HyperLab', { timeout: LONG },
     async () => compare(await dom0Session(startQemu(options)), false));
 });
