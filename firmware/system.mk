@@ -94,7 +94,7 @@ $(OUT)/guests/%.elf: guests/%.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $
 
 # The CPU benchmark's kernels, with a console of the guests' own (guests/cpubench.c).
 $(OUT)/guests/cpubench.elf: guests/cpubench.c $(GUEST_COMMON) guests/guest.h guests/guest.ld $(LIB_SRCS) $(LIB_HEADERS) \
-    include/sbi.h $(BENCH_KERNEL_SRCS) $(wildcard bench/*.h)
+    include/sbi.h include/hypercall.h $(BENCH_KERNEL_SRCS) $(wildcard bench/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I guests -I bench -T guests/guest.ld $(SYS_LDFLAGS) -o $@ $(GUEST_COMMON) $< \
 	    $(BENCH_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
