@@ -38,7 +38,7 @@ HV_HEADERS   := $(wildcard hv/*.h) include/sbi.h include/hypercall.h $(LIB_HEADE
 
 # The small guest programs (guests/): each an ELF and a flat RISC-V Image of the same bytes.
 GUEST_COMMON := guests/start.S guests/guest.c
-GUEST_PROGS  := hostile spin exits cpubench hcall evtchn grant builder mgmtport
+GUEST_PROGS  := hostile spin exits cpubench hcall evtchn grant builder mgmtport fuzz
 GUEST_IMAGES := $(foreach p,$(GUEST_PROGS),$(OUT)/guests/$(p).elf $(OUT)/guests/$(p).img)
 
 SYSTEM_IMAGES := $(GUEST_IMAGES) $(OUT)/sbi.elf $(OUT)/kernel.elf $(OUT)/hyperlab.elf $(OUT)/tests/sbi.elf \
