@@ -9,7 +9,9 @@
 #                 .payload section at 0x80400000): what `hyperlab run` and
 #                 the web app boot
 #   hv.elf        the hypervisor (hv/), HS-mode, at 0x80400000, carrying
-#                 kernel.elf byte for byte for its built-in domains: QEMU
+#                 kernel-dom0.elf (dom0/dom0.mk) byte for byte as its
+#                 built-in domain 0, whose initramfs holds kernel.elf for
+#                 the guests its /etc/rc creates: QEMU
 #                 boots it with -bios sbi.elf -kernel hv.elf
 #   hypervisor.elf  the SBI firmware with hv.elf as its payload, in one image
 #
@@ -71,9 +73,9 @@ $(OUT)/hyperlab.elf: $(SBI_SRCS) sbi/payload.S $(LIB_SRCS) $(SBI_HEADERS) sbi/sb
 	    awk '$$2 ~ /^[tT]$$/ { printf "--add-symbol %s=0x%s,local,function\n", $$3, $$1 }' > $(SYS_BUILD)/kernel-symbols.args
 	$(OBJCOPY) @$(SYS_BUILD)/kernel-symbols.args $@
 
-$(OUT)/hv.elf: $(HV_SRCS) $(LIB_SRCS) $(HV_HEADERS) hv/hv.ld $(OUT)/kernel.elf
+$(OUT)/hv.elf: $(HV_SRCS) $(LIB_SRCS) $(HV_HEADERS) hv/hv.ld $(OUT)/kernel-dom0.elf
 	@mkdir -p $(dir $@)
-	$(CC) $(SYS_CFLAGS) $(ASARCH) -I hv -DHV_KERNEL_ELF='"$(OUT)/kernel.elf"' -T hv/hv.ld $(SYS_LDFLAGS) \
+	$(CC) $(SYS_CFLAGS) $(ASARCH) -I hv -DHV_KERNEL_ELF='"$(OUT)/kernel-dom0.elf"' -T hv/hv.ld $(SYS_LDFLAGS) \
 	    -o $@ $(HV_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)
 
 $(SYS_BUILD)/hv.bin: $(OUT)/hv.elf

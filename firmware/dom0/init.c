@@ -2,6 +2,8 @@
  * init.c: domain 0's first process. It runs /etc/rc, one command per line
  * (words split at spaces; '#' starts a comment), each to its end, and then
  * becomes the shell. A command that fails is reported and the next runs.
+ * With `single` on the kernel's command line (single-user mode, as in
+ * Unix), /etc/rc is skipped: the shell comes at once.
  */
 #include "libc.h"
 
@@ -48,7 +50,21 @@ static void run(char *line, int number)
         dprintf(STDERR, "init: %s:%d: %s exited with status %d\n", RC, number, argv[0], status);
 }
 
-int main(void)
+/* Whether the kernel's command line holds `word` as a word of its own. */
+static int cmdline_has(const char *word)
+{
+    struct sysinfo info;
+    if (sysinfo(&info) < 0)
+        return 0;
+    size_t n = strlen(word);
+    for (const char *p = info.cmdline; *p; p++)
+        if ((p == info.cmdline || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == 0 || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
+/* Runs each line of /etc/rc. */
+static void run_rc(void)
 {
     static char text[4096];
     int fd = open(RC, O_RDONLY);
@@ -69,6 +85,14 @@ int main(void)
             dprintf(STDERR, "init: %s:%d: line too long: not run\n", RC, number);
         line = end ? end + 1 : line + strlen(line);
     }
+}
+
+int main(void)
+{
+    if (cmdline_has("single"))
+        printf("init: single-user mode: %s not run\n", RC);
+    else
+        run_rc();
     char *shell[] = { "sh", 0 };
     int error = exec("sh", shell);
     dprintf(STDERR, "init: sh: %s\n", strerror(error));

@@ -4,9 +4,10 @@
  * "multiboot,kernel" module directly under /chosen is domain 0's kernel;
  * each "xen,domain" node (memory in KiB, cpus, and its own
  * "multiboot,kernel" module) is a DomU built at boot. What /chosen leaves
- * out, the built-in default fills in: domain 0 and, when neither domain
- * 0's kernel nor any DomU is named, guest1 and guest2, each the native
- * kernel (hv_kernel_image). A domain 0 of the user's alone is just that.
+ * out, the built-in default fills in: domain 0 is the kernel's dom0
+ * build (hv_kernel_image), whose /etc/rc creates the default guests with
+ * the toolstack, as on a Xen host; beside DomUs built at boot it boots
+ * in single-user mode ("single"), without /etc/rc: those are the guests.
  *
  * Building a domain gives it frames and a G-stage table, loads its
  * kernel, writes its device tree at the top of its RAM and starts vCPU 0
@@ -269,10 +270,10 @@ static int read_module(const struct fdt *fdt, int node, struct domain_config *co
     return 0;
 }
 
-static void builtin_config(struct domain_config *config, const char *name)
+static void builtin_config(struct domain_config *config)
 {
     memset(config, 0, sizeof *config);
-    strlcpy(config->name, name, sizeof config->name);
+    strlcpy(config->name, "Domain-0", sizeof config->name);
     config->kernel = hv_kernel_image;
     config->kernel_size = (uint32_t)(hv_kernel_image_end - hv_kernel_image);
     config->vcpus = BUILTIN_VCPUS;
@@ -368,7 +369,7 @@ void domains_boot(void)
     const struct fdt *fdt = host_fdt();
     int chosen = fdt_path(fdt, "/chosen");
     int count = 1;
-    builtin_config(&configs[0], "Domain-0");
+    builtin_config(&configs[0]);
     int dom0 = chosen >= 0 ? kernel_module(fdt, chosen) : -1;
     if (dom0 >= 0 && read_module(fdt, dom0, &configs[0]) < 0)
         panic("domain 0's kernel module is not in RAM");
@@ -376,10 +377,8 @@ void domains_boot(void)
          node = fdt_next_child(fdt, chosen, node))
         if (fdt_is_compatible(fdt, node, "xen,domain") && read_domu(fdt, node, &configs[count]) == 0)
             count++;
-    if (count == 1 && dom0 < 0) {
-        builtin_config(&configs[count++], "guest1");
-        builtin_config(&configs[count++], "guest2");
-    }
+    if (dom0 < 0 && count > 1)
+        strlcpy(configs[0].bootargs, "single", sizeof configs[0].bootargs);  /* the boot's DomUs are the guests */
     size_memory(configs, count);
     for (int id = 0; id < count; id++) {
         struct domain *d = domain_build(id, &configs[id]);
@@ -524,7 +523,8 @@ void domain_vcpu_left(struct domain *d)
     case ACTION_PRESERVE:
         d->state = DOMAIN_KEPT;
         if (d->toolstack)
-            hv_printk("d%d %s: kept for domain 0's toolstack to destroy or rebuild\n", d->id, what);
+            hv_printk("d%d (%s) %s: kept for domain 0's toolstack to destroy or rebuild\n", d->id, d->config.name,
+                      what);
         else if (code == SHUTDOWN_crash)
             hv_printk("d%d (%s) is kept for inspection: its memory stays allocated\n", d->id, d->config.name);
         else

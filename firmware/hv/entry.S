@@ -204,7 +204,7 @@ guest_access_fault:
   li a0, -1
   ret
 
-/* The kernel of the built-in domains: the native kernel.elf, byte for byte. */
+/* The kernel of the built-in domain 0: kernel-dom0.elf, byte for byte. */
   .section .rodata.kernel, "a"
   .balign 8
   .globl hv_kernel_image, hv_kernel_image_end

@@ -80,6 +80,7 @@ struct sysinfo {
   unsigned int syscalls;
   unsigned int page_faults;
   char isa[2 * SYSINFO_NAME];   /* the harts' riscv,isa, from the device tree */
+  char cmdline[4 * SYSINFO_NAME]; /* the kernel's command line: /chosen's bootargs */
 };
 
 #define PROC_NAME 16

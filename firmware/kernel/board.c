@@ -105,5 +105,11 @@ int board_init(const void *dtb)
     if (read_memory() < 0 || read_harts() < 0 || read_plic() < 0)
         return -1;
     read_uarts();
+    int length;
+    const char *bootargs = fdt_prop(&fdt, fdt_path(&fdt, "/chosen"), "bootargs", &length);
+    if (bootargs && length > 0) {
+        uint32_t n = (uint32_t)length < sizeof board.cmdline ? (uint32_t)length : sizeof board.cmdline - 1;
+        memcpy(board.cmdline, bootargs, n);   /* the property may lack its NUL: the zeroed board ends it */
+    }
     return board.uarts > 0 ? 0 : -1;
 }

@@ -107,6 +107,7 @@ struct board {
     uint32_t ram_base, ram_size;
     uint32_t timebase_hz;
     char isa[64];                     /* the first hart's riscv,isa */
+    char cmdline[128];                /* /chosen's bootargs, cut to fit */
     int harts;
     uint32_t hartids[NCPU];
     int plic_context[NCPU];           /* by index in hartids */

@@ -103,6 +103,7 @@ int sys_sysinfo(struct trapframe *tf)
         info.harts += cpus[i].online != 0;
     info.timebase_hz = board.timebase_hz;
     strlcpy(info.isa, board.isa, sizeof info.isa);
+    strlcpy(info.cmdline, board.cmdline, sizeof info.cmdline);
     info.uptime_ms = timer_uptime_ms();
     info.mem_total_kib = kalloc_total_pages() * (PAGE_SIZE / 1024);
     info.mem_free_kib = kalloc_free_pages() * (PAGE_SIZE / 1024);

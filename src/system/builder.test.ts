@@ -38,7 +38,7 @@ async function build(session: HvSession): Promise<void> {
     await session.until('d2\'s answer', () => prompts(session.console(2)) > seen);
     expect(session.console(2)).toMatch(/HyperLab/);
     await session.type(2, 'halt\n');
-    await session.until('d2 to be kept', () => session.log().includes('d2 powered off: kept for domain 0\'s toolstack'));
+    await session.until('d2 to be kept', () => session.log().includes('d2 (d2) powered off: kept for domain 0\'s toolstack'));
     await session.type(0, 'k');
     expect(await session.exited()).toBe(0);
 

@@ -27,6 +27,8 @@ export const LOG_PREFIX = '(HV) ';
 export const CTRL_A3 = '\x01\x01\x01';
 export const HYPERVISOR_IMAGE = `${FIRMWARE}/hypervisor.elf`;
 export const KERNEL = `${FIRMWARE}/kernel.elf`;
+/** The kernel's dom0 build: the hypervisor's built-in domain 0. */
+export const KERNEL_DOM0 = `${FIRMWARE}/kernel-dom0.elf`;
 export const guest = (name: string) => `${FIRMWARE}/guests/${name}`;
 
 /** A DomU built at boot, as `--domain` names it. */
@@ -43,7 +45,11 @@ export interface DomainSpec {
   bootargs?: string;
 }
 
-/** Domain 0's kernel, as `--module` gives it (else the hypervisor's built-in one). */
+/**
+ * Domain 0's kernel, as `--module` gives it. Omitted: the hypervisor's
+ * built-in one (beside DomUs built at boot, in single-user mode: its
+ * /etc/rc creates no guests).
+ */
 export interface Dom0Spec {
   file: string;
   bootargs?: string;

@@ -1,11 +1,13 @@
 /*
  * Boot-and-drive tests of the hypervisor (firmware/hv) with its built-in
- * default, Domain-0 and the DomUs guest1 and guest2, each the native
- * kernel unmodified: on HyperLab with 2 and 4 harts (deterministic clock)
- * and on QEMU, the reference machine. Every domain reaches its prompt; a
- * command typed at one console is answered by that domain alone; halt in
- * a DomU ends that domain only; halt in Domain-0 powers the machine off
- * with status 0. Domain-0's console must read the same on both machines.
+ * default: Domain-0, the kernel's dom0 build, whose /etc/rc creates the
+ * DomUs guest1 and guest2 with `xl create`, each the native kernel
+ * unmodified: on HyperLab with 2 and 4 harts (deterministic clock) and on
+ * QEMU, the reference machine. Every domain reaches its prompt; a command
+ * typed at one console is answered by that domain alone; halt in a DomU
+ * ends that domain only (xl's watcher destroys it); halt in Domain-0
+ * powers the machine off with status 0. Domain-0's console must read the
+ * same on both machines.
  *
  * Also here: the runner's files for UARTs 1 and 2 (the command line the
  * README gives), a DomU from a kernel file of the user's choice, in both
@@ -19,7 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
 import { FIRMWARE, ROOT } from './console-session.ts';
 import {
-  guest, HYPERVISOR_IMAGE, KERNEL, prompts, startHyperLab, startQemu, type HvOptions, type HvSession,
+  guest, HYPERVISOR_IMAGE, KERNEL, KERNEL_DOM0, prompts, startHyperLab, startQemu, type HvOptions, type HvSession,
 } from './hv-session.ts';
 
 const LONG = 600_000;
@@ -70,9 +72,10 @@ async function driveDefault(session: HvSession): Promise<DefaultRun> {
     expect(await command(session, 1, 'cpuinfo')).toMatch(/^harts +: 1$/m);
     expect(await command(session, 2, 'uname -a')).toMatch(/^HyperLab hyperlab \S+ native riscv32$/m);
     await session.type(1, 'halt\r');
-    await session.until('guest1 to power off', () => session.log().includes('d1 (guest1) powered off: destroyed'));
+    await session.until('guest1 to be destroyed', () => session.log().includes('d1 (guest1) destroyed: its memory scrubbed and freed'));
+    expect(session.log()).toContain('d1 (guest1) powered off: kept for domain 0\'s toolstack to destroy or rebuild');
     expect(await command(session, 2, 'echo guest2 goes on')).toContain('\nguest2 goes on\n');
-    expect(await command(session, 0, 'uname -a')).toMatch(/^HyperLab hyperlab \S+ native riscv32$/m);
+    expect(await command(session, 0, 'uname -a')).toMatch(/^HyperLab hyperlab \S+ dom0 riscv32$/m);
     const list = await listAfter(session);
     expect(list).toMatch(/^d0 Domain-0: running, HVM, 1 vCPU/m);
     expect(list).toMatch(/^d2 guest2: running, HVM, 1 vCPU/m);
@@ -117,13 +120,14 @@ describe('the hypervisor on HyperLab (deterministic)', () => {
       await bootAll(session, [0, 1, 2]);
       expect(await command(session, 2, 'echo before the reboot')).toContain('\nbefore the reboot\n');
       await session.type(2, 'reboot\r');
+      // xl's watcher destroys the domain and creates it again from its config, on the same console.
       await session.until('guest2 built again', () => /^d2 \(guest2\): HVM, 1 vCPU/m.test(session.log().split('rebooted')[1] ?? ''));
-      expect(session.log()).toContain('d2 (guest2) rebooted: building it again from its kernel');
+      expect(session.log()).toContain('d2 (guest2) rebooted: kept for domain 0\'s toolstack to destroy or rebuild');
       await session.until('guest2\'s second boot', () => session.console(2).split('Welcome to HyperLab').length === 3);
       expect(await command(session, 2, 'uptime')).toMatch(/^up 0:00:0\d\.\d{3}, /m);   // a new machine's clock
       expect(await command(session, 1, 'echo guest1 saw nothing')).toContain('\nguest1 saw nothing\n');
       const list = await listAfter(session);
-      expect(list).toMatch(/^d2 guest2: running, .* built 2 times$/m);
+      expect(list).toMatch(/^d2 guest2: running, .* built 2 times$/m);   // the same id, built again
       expect(list).toMatch(/^d1 guest1: running, .* built 1 time$/m);
     } finally {
       await session.stop();
@@ -201,9 +205,10 @@ describe('the hypervisor on QEMU, the reference machine', () => {
 });
 
 describe('the images', () => {
-  it('carry the native kernel.elf byte for byte as the built-in domains\' kernel', () => {
-    const kernel = readFileSync(KERNEL);
-    for (const image of [HYPERVISOR_IMAGE, `${FIRMWARE}/hv.elf`]) expect(readFileSync(image).indexOf(kernel)).toBeGreaterThan(0);
+  it('carry kernel-dom0.elf byte for byte as the built-in domain 0, and it the native kernel.elf for the guests', () => {
+    const dom0 = readFileSync(KERNEL_DOM0);
+    for (const image of [HYPERVISOR_IMAGE, `${FIRMWARE}/hv.elf`]) expect(readFileSync(image).indexOf(dom0)).toBeGreaterThan(0);
+    expect(dom0.indexOf(readFileSync(KERNEL))).toBeGreaterThan(0);
   });
 });
 
