@@ -310,7 +310,7 @@ static void as_dom0(void)
 
     domid_t built = DOMID_ANY;
     long error = xc_domain_create(&built, handle, 2);
-    check(error == 0 && built == 2, "createdomain, DOMID_ANY, 2 vCPUs", error, "d2");
+    check(error == 0 && built == scratch + 1, "createdomain, DOMID_ANY, 2 vCPUs", error, "d3");   /* ids go up */
     struct xen_domctl_getdomaininfo info;
     error = xc_domain_getinfo(built, &info);
     check(error == 0 && (info.flags & XEN_DOMINF_paused) && info.nr_online_vcpus == 0 && info.tot_pages == 0 &&
@@ -329,8 +329,8 @@ static void as_dom0(void)
     b.isa = guest_vcpu_isa;
     const char *why = "";
     error = xc_domain_build(&b, &why);
-    check(error == 0, "the native kernel built into d2", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
-    print("builder: d2's kernel at 0x%08x, its tree at 0x%08x\n", (unsigned)b.entry, (unsigned)b.dtb_gpa);
+    check(error == 0, "the native kernel built into d3", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
+    print("builder: d3's kernel at 0x%08x, its tree at 0x%08x\n", (unsigned)b.entry, (unsigned)b.dtb_gpa);
     error = xc_domain_getinfo(built, &info);
     check(error == 0 && info.tot_pages == BUILT_KIB / 4 && info.max_pages == BUILT_KIB / 4 && info.nr_online_vcpus == 1,
           "getdomaininfo after the build", (long)info.tot_pages, "4096 pages of 4096, vCPU 0 online");
@@ -348,7 +348,7 @@ static void as_dom0(void)
         if (error || (tries >= 19 && vcpu.cpu_time > 0))
             break;
     }
-    check(error == 0 && vcpu.online && vcpu.cpu == 1 && vcpu.cpu_time > 0, "getvcpuinfo of d2's vCPU 0", error,
+    check(error == 0 && vcpu.online && vcpu.cpu == 1 && vcpu.cpu_time > 0, "getvcpuinfo of d3's vCPU 0", error,
           "online, ran, on pCPU 1");
 
     xl_remember(built, &dc);
@@ -371,16 +371,17 @@ static void as_dom0(void)
     expect(xl("xl create /etc/xen/small.cfg vcpus=9"), 1, "xl create small.cfg vcpus=9", "1");
     expect(xl("xl create /etc/xen/small.cfg"), 0, "xl create small.cfg", "0");
     expect(xl("xl list small"), 0, "xl list small", "0");
+    domid_t small = (domid_t)xl_domain_named("small");
     expect(xl("xl destroy small"), 0, "xl destroy small", "0");
-    for (int tries = 0; tries < 100 && xc_domain_getinfo(3, &info) == 0; tries++)
+    for (int tries = 0; tries < 100 && xc_domain_getinfo(small, &info) == 0; tries++)
         sleep_ms(10);           /* a running domain goes once its vCPUs have left their pCPUs */
-    expect(xc_domain_getinfo(3, &info), -XEN_ESRCH, "d3 after xl destroy", "-ESRCH");
+    expect(xc_domain_getinfo(small, &info), -XEN_ESRCH, "small after xl destroy", "-ESRCH");
     expect(xl("xl top -b -d 1"), 0, "xl top -b -d 1", "0");
     expect(xl("xl frobnicate"), 1, "xl frobnicate", "1");
     xen_ulong_t kept_gfn = first_gfn;
     int32_t err;
     const uint8_t *kept = xc_map_foreign(built, &kept_gfn, 1, &err);
-    check(kept != 0, "a foreign mapping of d2's first kernel page, kept", err, "mapped");
+    check(kept != 0, "a foreign mapping of d3's first kernel page, kept", err, "mapped");
 
     print("builder: type a key\n");
     char key = 0;
@@ -392,15 +393,15 @@ static void as_dom0(void)
         sleep_ms(10);
     }
     check((info.flags & XEN_DOMINF_shutdown) && (info.flags >> XEN_DOMINF_shutdownshift & 0xff) == SHUTDOWN_poweroff,
-          "d2 after its halt", (long)info.flags, "kept: shut down, code poweroff, for the toolstack");
-    expect(xc_domain_destroy(built), 0, "destroydomain of d2", "0");
-    expect(xc_domain_getinfo(built, &info), -XEN_ESRCH, "getdomaininfo of d2 then", "-ESRCH");
-    check(kept && memcmp(kept, first_page, 64) == 0, "the kept mapping once d2 is gone", 0,
+          "d3 after its halt", (long)info.flags, "kept: shut down, code poweroff, for the toolstack");
+    expect(xc_domain_destroy(built), 0, "destroydomain of d3", "0");
+    expect(xc_domain_getinfo(built, &info), -XEN_ESRCH, "getdomaininfo of d3 then", "-ESRCH");
+    check(kept && memcmp(kept, first_page, 64) == 0, "the kept mapping once d3 is gone", 0,
           "the kernel's bytes still: its frame was not given away");
     uint64_t before = free_pages();
     expect(xc_unmap_foreign((void *)kept, 1), 0, "remove_from_physmap of the kept mapping", "0");
     long freed = (long)(free_pages() - before);
-    check(freed == 1, "free pages after it", freed, "1 more: d2's last frame went back");
+    check(freed == 1, "free pages after it", freed, "1 more: d3's last frame went back");
     long leaked = (long)(free_at_start - free_pages());
     check(leaked == 0, "free pages against before createdomain", leaked, "0 missing");
 }

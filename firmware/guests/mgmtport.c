@@ -3,6 +3,9 @@
  * through to domain 0 (its page mapped in domain 0's G-stage, its
  * interrupt forwarded through domain 0's vPLIC).
  *
+ * The default image's domain 0 serves the protocol with the kernel's
+ * driver and dom0/mgmtd.c; this bare-metal one tests the passthrough.
+ *
  * As domain 0 (bootarg `dom0`): finds the port from /chosen's
  * hyperlab,management-port, drives the 16550 itself (receive interrupts
  * on), and answers each line typed at it with "mgmt: " and the line in
@@ -99,8 +102,8 @@ static int find_port(uint32_t *base, uint32_t *irq)
 
 static void serve(uint32_t base, uint32_t irq)
 {
-    static char line[MGMT_LINE_MAX + 1];
-    uint32_t length = 0, interrupts = 0, lines = 0, too_long = 0;
+    static struct mgmt_lines reader;
+    uint32_t interrupts = 0, lines = 0;
     uint64_t next_poll = time_now();
     port_base = base;
     *reg8(base + UART_LCR) = UART_LCR_8N1;
@@ -124,24 +127,13 @@ static void serve(uint32_t base, uint32_t irq)
             continue;
         interrupts += source == irq;
         while (*reg8(base + UART_LSR) & UART_LSR_DR) {
-            char c = (char)*reg8(base + UART_RBR);
-            if (c != '\n' && c != '\r') {
-                if (length + 1 < sizeof line)
-                    line[length++] = c;
-                else
-                    too_long = 1;
+            uint32_t length;
+            char *line = (char *)mgmt_line(&reader, (char)*reg8(base + UART_RBR), &length);
+            if (line == 0)
                 continue;
-            }
-            if (c == '\r' || (length == 0 && !too_long))
-                continue;
-            line[length] = 0;
             lines++;
-            if (too_long || line[0] == '{') {
-                if (too_long)
-                    mgmt_handle_line(line, MGMT_LINE_MAX + 1);  /* answered as too long */
-                else
-                    mgmt_handle_line(line, length);
-                length = too_long = 0;
+            if (length > MGMT_LINE_MAX || line[0] == '{') {
+                mgmt_handle_line(line, length);
                 continue;
             }
             if (strcmp(line, "quit") == 0) {
@@ -156,7 +148,6 @@ static void serve(uint32_t base, uint32_t irq)
             port_write(base, "mgmt: ");
             port_write(base, line);
             port_write(base, "\n");
-            length = 0;
         }
         *reg32(PLIC_CLAIM(0)) = source;     /* complete */
     }

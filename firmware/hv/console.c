@@ -6,7 +6,8 @@
  * Ctrl-A three times switches what is typed on UART0 between domain 0,
  * the hypervisor's debug keys (keys.c) and any domain whose console has no
  * UART of its own; those domains' output then appears on UART0 behind
- * "(dN) ". Each other domain N has its console on UART N.
+ * "(dN) ". Each other domain has its console on a UART of its own
+ * (console_attach) while one is left.
  *
  * Output is written polling the transmitter; on UART0, where several
  * share it, a line at a time (below). Input comes by
@@ -266,10 +267,23 @@ static void hold_expired(void *unused)
     spin_unlock(&console.lock[0]);
 }
 
-/* Gives a new domain its console: UART N for domain N if the machine has it, else UART0. */
+/*
+ * Gives a new domain its console: domain 0 UART0; any other the lowest
+ * UART no other domain has (the boot domains, built in order: domain N
+ * on UART N; a domain built again after a reboot gets back the one it
+ * left), else UART0, its lines behind "(dN) ".
+ */
 void console_attach(struct domain *d)
 {
-    d->console_uart = d->id < NUART && host.uart[d->id].present && d->id != host.mgmt_uart ? d->id : -1;
+    int uart = d->id == 0 ? 0 : -1;
+    for (int n = 1; uart < 0 && n < NUART; n++) {
+        int taken = !host.uart[n].present || n == host.mgmt_uart;
+        for (int i = 0; i < NDOMAIN && !taken; i++)
+            taken = &domains[i] != d && domains[i].state != DOMAIN_FREE && domains[i].console_uart == n;
+        if (!taken)
+            uart = n;
+    }
+    d->console_uart = uart;
     console.held_length[d->id] = 0;
     console.held_since[d->id] = 0;
 }

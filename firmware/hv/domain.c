@@ -29,6 +29,7 @@ struct domain domains[NDOMAIN];
 static struct spinlock build_lock;      /* one build at a time (the tree buffer is shared) */
 static uint8_t tree[GUEST_FDT_MAX];
 static uint32_t epochs[NDOMAIN];         /* per VMID, across rebuilds */
+static int last_created;                 /* the id given last: the next goes after it, round 1..NDOMAIN-1 */
 static uint32_t builds[NDOMAIN];
 #ifndef BUILTIN_VCPUS
 #define BUILTIN_VCPUS 1
@@ -192,20 +193,27 @@ static long create_locked(struct domain *d, int id, const xen_domain_handle_t ha
 }
 
 /*
- * domctl createdomain: an empty domain in slot `id` (-1: the lowest free
- * one above 0), paused, its vCPUs offline, no memory (max_mem and
+ * domctl createdomain: an empty domain in slot `id` (-1: the first free
+ * one after the id given last, round from 1 again after the last slot, as
+ * Xen's ids go up: a domain destroyed is not followed at once by another
+ * of the same id, which a toolstack still working on the old one would
+ * take for it), paused, its vCPUs offline, no memory (max_mem and
  * populate_physmap give it some). Its id, or -EEXIST (the slot is in
  * use), -ENOMEM (no slot or no memory).
  */
 long domain_create(int id, const xen_domain_handle_t handle, int vcpus)
 {
     spin_lock(&build_lock);
-    if (id < 0)
-        for (id = 1; id < NDOMAIN && domains[id].state != DOMAIN_FREE; id++)
-            ;
-    long result = id >= NDOMAIN ? -XEN_ENOMEM
+    for (int n = 1; id < 0 && n < NDOMAIN; n++) {
+        int next = (last_created + n - 1) % (NDOMAIN - 1) + 1;
+        if (domains[next].state == DOMAIN_FREE)
+            id = next;
+    }
+    long result = id < 0 ? -XEN_ENOMEM
                 : domains[id].state != DOMAIN_FREE ? -XEN_EEXIST
                 : create_locked(&domains[id], id, handle, vcpus);
+    if (result == 0)
+        last_created = id;
     spin_unlock(&build_lock);
     if (result < 0)
         return result;
@@ -380,6 +388,7 @@ void domains_boot(void)
     if (dom0 < 0 && count > 1)
         strlcpy(configs[0].bootargs, "single", sizeof configs[0].bootargs);  /* the boot's DomUs are the guests */
     size_memory(configs, count);
+    last_created = count - 1;
     for (int id = 0; id < count; id++) {
         struct domain *d = domain_build(id, &configs[id]);
         if (d)

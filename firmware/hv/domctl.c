@@ -62,7 +62,7 @@ static long toolstack_op(struct vcpu *v, void *op, uint32_t size, const uint32_t
 
 /*
  * createdomain: an empty domain, paused, with its vCPUs offline and no
- * memory yet, at the id asked for (DOMID_ANY: the lowest free one). The
+ * memory yet, at the id asked for (DOMID_ANY: the next free one, domain.c). The
  * id goes back in the struct's domain field.
  */
 static long create(struct xen_domctl *op, uint32_t buffer)

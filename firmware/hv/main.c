@@ -81,7 +81,7 @@ static void read_plic(void)
 
 /*
  * The UARTs: UART0 is /chosen's stdout-path; the other 16550s, in order of
- * address, are the consoles 1..7 (domain N's console is UART N).
+ * address, are the consoles 1..7 (console.c, console_attach, gives them out).
  */
 static void read_uarts(void)
 {

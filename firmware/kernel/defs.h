@@ -192,6 +192,7 @@ void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void yield(void);
 void sleep(void *chan, struct spinlock *lock);
+void sleep_until(void *chan, struct spinlock *lock, uint64_t until);
 void wakeup(void *chan);
 void wake_sleepers(uint64_t now);
 uint64_t proc_next_wake(void);

@@ -64,6 +64,13 @@ int file_open(const char *path, int flags, struct file **out)
             continue;
         *f = (struct file){ device ? FILE_DEVICE : FILE_RAM, 1, ram, 0, device };
         release(&table.lock);
+        int refused = device && device->open ? device->open(f) : 0;
+        if (refused) {
+            acquire(&table.lock);
+            f->type = FILE_NONE;
+            release(&table.lock);
+            return refused;
+        }
         *out = f;
         return 0;
     }
@@ -74,9 +81,16 @@ int file_open(const char *path, int flags, struct file **out)
 void file_close(struct file *f)
 {
     acquire(&table.lock);
-    if (--f->refs == 0 && f != &console)
-        f->type = FILE_NONE;
+    int last = --f->refs == 0 && f != &console;
+    const struct device *device = f->type == FILE_DEVICE ? f->device : 0;
     release(&table.lock);
+    if (last && device && device->close)
+        device->close(f);
+    if (last) {
+        acquire(&table.lock);
+        f->type = FILE_NONE;
+        release(&table.lock);
+    }
 }
 
 /* Reads from an initramfs file; the offset moves only by what reached the caller. */
@@ -99,12 +113,14 @@ int file_read(struct file *f, uint32_t address, int n)
     if (n < 0)
         return -EINVAL;
     if (f->type == FILE_DEVICE)
-        return -EINVAL;
+        return f->device->read ? f->device->read(f, address, n) : -EINVAL;
     return f->type == FILE_CONSOLE ? console_read(address, n) : ram_read(f, address, n);
 }
 
 int file_write(struct file *f, uint32_t address, int n)
 {
+    if (f->type == FILE_DEVICE)
+        return f->device->write ? f->device->write(f, address, n) : -EBADF;
     return f->type == FILE_CONSOLE ? console_write(address, n) : -EBADF;
 }
 

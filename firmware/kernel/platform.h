@@ -2,7 +2,8 @@
  * platform.h: what the kernel's builds do differently, behind one narrow
  * interface. The native kernel (platform-native.c) runs on a machine, or
  * unmodified in an HVM domain; its dom0 build (dom0/, -DKERNEL_DOM0) is
- * the control domain: it has /dev/privcmd for the toolstack. Everything
+ * the control domain: it has /dev/privcmd for the toolstack and /dev/mgmt,
+ * the management port, for the management daemon. Everything
  * else is the same source.
  */
 #ifndef KERNEL_PLATFORM_H
@@ -12,9 +13,13 @@
 
 struct file;
 
-/* A device file, /dev/<name>. */
+/* A device file, /dev/<name>. Each operation may be 0: open and close then always do, the others give an error. */
 struct device {
     const char *name;
+    int (*open)(struct file *f);                        /* 0, or a negative errno refusing it */
+    void (*close)(struct file *f);                      /* the last descriptor of an open went */
+    int (*read)(struct file *f, uint32_t address, int n);
+    int (*write)(struct file *f, uint32_t address, int n);
     int (*ioctl)(struct file *f, uint32_t request, uint32_t arg);
 };
 

@@ -193,6 +193,28 @@ void sleep(void *chan, struct spinlock *lock)
     }
 }
 
+/*
+ * Sleeps on chan as sleep() does, and wakes by itself at timebase tick
+ * `until` if nobody woke it before; the caller looks at what it waits for
+ * and at the time again.
+ */
+void sleep_until(void *chan, struct spinlock *lock, uint64_t until)
+{
+    struct proc *p = myproc();
+    acquire(&proc_lock);
+    release(lock);
+    p->wake_time = until;
+    if (until < next_wake)
+        next_wake = until;
+    p->chan = chan;
+    p->state = PROC_SLEEPING;
+    sched();
+    p->chan = 0;
+    p->wake_time = 0;
+    release(&proc_lock);
+    acquire(lock);
+}
+
 /* Makes the sleepers on chan runnable. proc_lock held. Returns how many. */
 static int wakeup_locked(void *chan)
 {

@@ -529,6 +529,11 @@ static void op_create(const struct request *r, const struct field *id)
         fail(id, "bad-config", error);
         return;
     }
+    if (xl_domain_named(dc.name) >= 0) {
+        snprintf(error, sizeof error, "Domain with name \"%s\" already exists.", dc.name);   /* xl's words */
+        fail(id, "EEXIST", error);
+        return;
+    }
     long domid = xl_create_domain(&dc, 0);
     if (domid >= 0)
         xl_watch((domid_t)domid, &dc);
@@ -599,6 +604,26 @@ static void op_host(const struct field *id)
     putf("\"xenVersion\":\"%u.%u%s\",\"scheduler\":\"credit\",\"capabilities\":[\"hvm\",\"hap\"]}}",
          (unsigned)((uint32_t)version >> 16), (unsigned)((uint32_t)version & 0xffff), extra);
     send();
+}
+
+const char *mgmt_line(struct mgmt_lines *l, char c, uint32_t *length)
+{
+    if (c == '\r')
+        return 0;
+    if (c != '\n') {
+        if (l->length < MGMT_LINE_MAX)
+            l->line[l->length++] = c;
+        else
+            l->too_long = 1;
+        return 0;
+    }
+    if (l->length == 0 && !l->too_long)
+        return 0;
+    l->line[l->length] = 0;
+    *length = l->too_long ? MGMT_LINE_MAX + 1 : l->length;
+    l->length = 0;
+    l->too_long = 0;
+    return l->line;
 }
 
 void mgmt_handle_line(const char *line, uint32_t length)

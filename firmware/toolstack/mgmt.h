@@ -43,4 +43,19 @@ void mgmt_handle_line(const char *line, uint32_t length);
 /* Called now and then (every 100 ms or so): pushes a "domains" event to a subscriber if anything changed. */
 void mgmt_poll(void);
 
+/* A line being read from the port, a byte at a time (mgmt_line). */
+struct mgmt_lines {
+    char line[MGMT_LINE_MAX + 1];
+    uint32_t length;
+    int too_long;
+};
+
+/*
+ * Adds byte c to the line being read. Once a line ends ('\n'), returns it
+ * NUL-ended, its length in *length, which is MGMT_LINE_MAX + 1 if it was
+ * longer (what fitted is kept: mgmt_handle_line answers it as too long);
+ * else 0. '\r' and empty lines are skipped.
+ */
+const char *mgmt_line(struct mgmt_lines *lines, char c, uint32_t *length);
+
 #endif

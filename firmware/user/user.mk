@@ -9,7 +9,9 @@ USER_PROGRAMS := sh help echo cat ls ps kill uptime free uname dmesg clear sleep
                  cpuinfo hexdump halt reboot bench crash
 USER_BUILD    := build/user
 USER_LIB_SRCS := $(wildcard user/lib/*.c user/lib/*.S)
-USER_LIB_OBJS := $(patsubst user/lib/%,$(USER_BUILD)/lib/%.o,$(USER_LIB_SRCS))
+# The memory and string functions the kernel uses too (lib/string.c: memset and
+# memcpy a word at a time) are the user library's as well.
+USER_LIB_OBJS := $(patsubst user/lib/%,$(USER_BUILD)/lib/%.o,$(USER_LIB_SRCS)) $(USER_BUILD)/lib/shared-string.o
 USER_HEADERS  := $(wildcard user/lib/*.h) include/syscall.h include/abi.h
 # -fno-tree-loop-distribute-patterns: GCC would otherwise turn the loops of
 # memset and memcpy into calls to themselves.
@@ -22,6 +24,10 @@ USER_LDFLAGS  := -T user/user.ld -Wl,--no-warn-rwx-segments -Wl,--build-id=none 
 USER_PROGS += $(addprefix $(USER_BUILD)/,$(USER_PROGRAMS)) user/README
 
 $(USER_BUILD)/lib/%.o: user/lib/% $(USER_HEADERS) common/source-name.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(USER_BUILD)/lib/shared-string.o: lib/string.c lib/string.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 

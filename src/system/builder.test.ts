@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toolAvailable } from '../machine/testing/tools.ts';
-import { guest, prompts, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
+import { consoleOf, guest, prompts, startHyperLab, startQemu, type HvOptions, type HvSession } from './hv-session.ts';
 
 const LONG = 600_000;
 const BUILDER = guest('builder.elf');
@@ -28,17 +28,20 @@ async function build(session: HvSession): Promise<void> {
   try {
     const said = (id: number, text: string) => () => session.console(id).includes(text);
     await session.until('domain 0 to ask for a key', said(0, 'builder: type a key\n'));
-    await session.until('d2\'s kernel', said(2, 'Welcome to HyperLab.'));
-    await session.attach(2);
-    await session.until('d2\'s prompt', () => prompts(session.console(2)) > 0);
-    expect(session.log()).toContain('d2 created by domain 0: 2 vCPUs, no memory yet, paused');
+    // d3: the scratch domain before it was d2, and ids go up. Its console: the lowest free UART (UART2; on QEMU, UART0).
+    await session.until('d3 described', () => consoleOf(session, 3) >= 0);
+    const d3 = consoleOf(session, 3);
+    await session.until('d3\'s kernel', said(d3, 'Welcome to HyperLab.'));
+    await session.attach(d3);
+    await session.until('d3\'s prompt', () => prompts(session.console(d3)) > 0);
+    expect(session.log()).toContain('d3 created by domain 0: 2 vCPUs, no memory yet, paused');
 
-    const seen = prompts(session.console(2));
-    await session.type(2, 'uname -a\n');
-    await session.until('d2\'s answer', () => prompts(session.console(2)) > seen);
-    expect(session.console(2)).toMatch(/HyperLab/);
-    await session.type(2, 'halt\n');
-    await session.until('d2 to be kept', () => session.log().includes('d2 (d2) powered off: kept for domain 0\'s toolstack'));
+    const seen = prompts(session.console(d3));
+    await session.type(d3, 'uname -a\n');
+    await session.until('d3\'s answer', () => prompts(session.console(d3)) > seen);
+    expect(session.console(d3)).toMatch(/HyperLab/);
+    await session.type(d3, 'halt\n');
+    await session.until('d3 to be kept', () => session.log().includes('d3 (d3) powered off: kept for domain 0\'s toolstack'));
     await session.type(0, 'k');
     expect(await session.exited()).toBe(0);
 
@@ -50,13 +53,13 @@ async function build(session: HvSession): Promise<void> {
     expect(dom0).toContain('builder: ok: an xl.cfg -> 0, vcpus (line 3): must be from 1 to 8');
     expect(dom0).toContain('builder: ok: an xl.cfg -> 0, on_crash (line 5): coredump-* is not supported here');
     expect(dom0).toContain('builder: ok: an xl.cfg -> 0, warning: memroy (line 3) is not a setting xl knows: ignored');
-    expect(dom0).toContain('builder: ok: createdomain, DOMID_ANY, 2 vCPUs -> 0, d2');
+    expect(dom0).toContain('builder: ok: createdomain, DOMID_ANY, 2 vCPUs -> 0, d3');
     expect(dom0).toContain('builder: ok: createdomain as d1, which exists -> -17, -EEXIST');
-    expect(dom0).toContain('builder: ok: the native kernel built into d2 -> 0');
+    expect(dom0).toContain('builder: ok: the native kernel built into d3 -> 0');
     expect(dom0).toContain('builder: ok: a batch of 100 foreign maps, one bad -> 0');
-    expect(dom0).toContain('builder: ok: getvcpuinfo of d2\'s vCPU 0 -> 0, online, ran, on pCPU 1');
-    expect(dom0).toContain('builder: ok: d2 after its halt');
-    expect(dom0).toContain('builder: ok: the kept mapping once d2 is gone -> 0, the kernel\'s bytes still');
+    expect(dom0).toContain('builder: ok: getvcpuinfo of d3\'s vCPU 0 -> 0, online, ran, on pCPU 1');
+    expect(dom0).toContain('builder: ok: d3 after its halt');
+    expect(dom0).toContain('builder: ok: the kept mapping once d3 is gone -> 0, the kernel\'s bytes still');
     expect(dom0).toContain('builder: ok: free pages after it -> 1');
     expect(dom0).toContain('builder: ok: free pages against before createdomain -> 0, 0 missing');
 
@@ -65,19 +68,19 @@ async function build(session: HvSession): Promise<void> {
     expect(masked).toContain('# xl list\nName                                        ID   Mem VCPUs\tState\tTime(s)\n'
       + 'Domain-0                                     0    32     1     r----- T\n'
       + 'bystander                                    1     8     1     -b---- T\n'
-      + 'web                                          2    16     2     -b---- T\n');
+      + 'web                                          3    16     2     -b---- T\n');
     expect(masked).toContain('# xl vcpu-list web\nName                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n'
-      + 'web                                  2     0     1   -b- T  1,7 / all\n');
-    expect(masked).toMatch(/# xl list web\n.*\nweb {42}2    16     2     -bp--- T\n/);
+      + 'web                                  3     0     1   -b- T  1,7 / all\n');
+    expect(masked).toMatch(/# xl list web\n.*\nweb {42}3    16     2     -bp--- T\n/);
     expect(dom0).toMatch(/# xl info\nhost {19}: hyperlab\n(.*\n)*nr_cpus {16}: 2\n(.*\n)*virt_caps {14}: hvm hap\n(.*\n)*xen_scheduler {10}: credit\n/);
     expect(dom0).toContain('# xl sched-credit\nCpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us\n');
-    expect(dom0).toContain('# xl unpause web\nlibxl: error: Unpausing domain 2: not paused\nbuilder: xl exit 1\n');
+    expect(dom0).toContain('# xl unpause web\nlibxl: error: Unpausing domain 3: not paused\nbuilder: xl exit 1\n');
     expect(dom0).toContain('# xl pause nosuch\nnosuch is an invalid domain identifier (rc=-6)\n');
     expect(dom0).toContain('# xl destroy 0\nNot destroying domain 0; use -f to force.\n');
     expect(dom0).toContain('# xl create /etc/xen/small.cfg vcpus=9\nParsing config from /etc/xen/small.cfg\n'
       + 'vcpus (line 1): must be from 1 to 8\nFailed to parse config: Invalid argument\n');
-    expect(masked).toMatch(/# xl list small\n.*\nsmall {40}3     8     1     [r-][b-]---- T\n/);
-    expect(dom0).toContain('builder: ok: d3 after xl destroy -> -3, -ESRCH');
+    expect(masked).toMatch(/# xl list small\n.*\nsmall {40}4     8     1     [r-][b-]---- T\n/);
+    expect(dom0).toContain('builder: ok: small after xl destroy -> -3, -ESRCH');
     expect(dom0).toMatch(/# xl top -b -d 1\nxentop - \d\d:\d\d:\d\d   Xen 0\.1\n3 domains: \d running, \d blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown \n/);
     expect(dom0).toContain('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) '
       + 'VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n');

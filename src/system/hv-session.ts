@@ -85,6 +85,18 @@ export interface HvSession {
   stop(): Promise<void>;
 }
 
+/**
+ * Where domain `id`'s console is, as session.console() takes it: the UART
+ * the hypervisor's log says it gave the domain ("console UART2"), or on a
+ * machine that had none left for it ("console UART0 as d3"), the id; -1
+ * before the log has described the domain.
+ */
+export function consoleOf(session: HvSession, id: number): number {
+  const described = [...session.log().matchAll(new RegExp(`^d${id} \\(.*\\): HVM.*console UART(\\d+)( as d\\d+)?$`, 'gm'))].at(-1);
+  if (!described) return -1;
+  return described[2] ? id : Number(described[1]);
+}
+
 const DEFAULT_WAIT_MS = Number(process.env.HYPERLAB_WAIT_MS ?? 240_000);
 const POLL_MS = 10;
 

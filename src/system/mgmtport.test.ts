@@ -8,12 +8,15 @@
  * served from domain 0, src/runtime/management.ts the client): the host,
  * the domains with the hypervisor's counts, create, pause and unpause
  * with the subscription's events, destroy, and errors for bad requests,
- * after which the daemon still answers. QEMU's virt board has UART0 only,
- * so it has no management port.
+ * after which the daemon still answers. That is the default image's
+ * domain 0: the kernel's dom0 build, whose /etc/rc starts the management
+ * daemon (firmware/dom0/mgmtd.c, on /dev/mgmt) before the guests, so
+ * that the page and xl in domain 0's shell see the same domains. QEMU's
+ * virt board has UART0 only, so it has no management port.
  */
 import { describe, expect, it } from 'vitest';
 import { consoleTransport, ManagementClient, ManagementError, type DomainInfo } from '../runtime/index.ts';
-import { guest, startHyperLab } from './hv-session.ts';
+import { guest, prompts, startHyperLab } from './hv-session.ts';
 
 const LONG = 600_000;
 const MGMT = guest('mgmtport.elf');
@@ -65,49 +68,55 @@ describe('the management port on HyperLab', () => {
 });
 
 describe('the management protocol on HyperLab', () => {
-  it('lists, creates, pauses and destroys domains for a typed client, and answers bad requests with errors',
+  it('lists, creates, pauses and destroys domains for a typed client, as xl sees them, and answers bad requests with errors',
     { timeout: LONG }, async () => {
-      const session = startHyperLab({
-        harts: 2,
-        dom0: { file: MGMT, bootargs: 'dom0' },
-        domains: [{ name: 'nosy', file: MGMT, memoryMiB: 8 }],
-      });
+      const session = startHyperLab({ harts: 2 });
       const transport = consoleTransport(session.machine.console(MGMT_UART));
       const client = new ManagementClient(transport, { timeoutMs: 0 });
       const replies: string[] = [];
       transport.onLine((line) => replies.push(line));
+      const xl = async (line: string) => {
+        const before = session.console(0);
+        await session.type(0, `${line}\r`);
+        await session.until(`domain 0's answer to ${line}`, () => prompts(session.console(0)) > prompts(before));
+        return session.console(0).slice(before.length);
+      };
       try {
         await session.until('the port to be ready', () => session.console(MGMT_UART).includes('mgmt: ready\n'));
-        await session.until('the DomU to be crashed', () => session.log().includes('d1 (nosy) is kept for inspection'));
+        await session.until('domain 0\'s guests', () => /^d2 \(guest2\): HVM/m.test(session.log()));
+        await session.until('domain 0\'s shell', () => prompts(session.console(0)) > 0);
         expect((await client.hello()).protocol).toBe(1);
         const host = await client.host();
         expect(host).toMatchObject({ nrCpus: 2, scheduler: 'credit', xenVersion: '0.1-hyperlab' });
         expect(host.freeMemKiB).toBeLessThan(host.totalMemKiB);
 
         let { domains } = await client.list();
-        expect(domains.map((d) => [d.id, d.name, d.state])).toEqual([[0, 'Domain-0', 'r-----'], [1, null, '---sc-']]);
-        expect(domains[1]).toMatchObject({ shutdown: true, shutdownReason: 'crash', memKiB: 8192 });
-        expect(domains[1].exits['load guest-page fault']).toBe(1);
-        expect(domains[0].sbi.dbcn).toBeGreaterThan(0);
+        expect(domains.map((d) => [d.id, d.name, d.memKiB])).toEqual([[0, 'Domain-0', 32768], [1, 'guest1', 16384], [2, 'guest2', 16384]]);
+        expect(domains[1]).toMatchObject({ shutdown: false, paused: false });
+        expect(domains[1].exits['ecall from VS']).toBeGreaterThan(0);
+        expect(domains[0].sbi.time).toBeGreaterThan(0);
+        expect(domains[0].hypercalls.domctl).toBeGreaterThan(0);   // xl create's
         expect(domains[0].hypercalls.sysctl).toBeGreaterThan(0);   // the list itself
 
         const events: DomainInfo[][] = [];
         await client.subscribe((list) => events.push(list));
         const created = await client.create('name = "web"\nmemory = 8\nvcpus = 2\nkernel = "/boot/kernel.elf"\n');
-        expect(created).toEqual({ domid: 2, name: 'web' });
-        await session.until('web\'s kernel', () => session.console(2).includes('Welcome to HyperLab.'));
+        expect(created).toEqual({ domid: 3, name: 'web' });
+        await session.until('web\'s kernel', () => session.console(3).includes('Welcome to HyperLab.'));
         ({ domains } = await client.list());
         const web = domains.find((d) => d.name === 'web')!;
-        expect(web).toMatchObject({ id: 2, memKiB: 8192, paused: false });
+        expect(web).toMatchObject({ id: 3, memKiB: 8192, paused: false });
         expect(web.vcpus.length).toBe(2);
         expect(web.exits['ecall from VS']).toBeGreaterThan(0);
         expect(web.sbi.time).toBeGreaterThan(0);
         expect(web.mmio.uart).toBeGreaterThan(0);
+        expect(await xl('xl list')).toMatch(/^web +3 +8 +2 /m);      // what the page made, xl sees
 
         await client.pause('web');
         await session.until('an event with web paused', () =>
           events.some((list) => list.some((d) => d.name === 'web' && d.paused)));
-        await client.unpause(2);
+        expect(await xl('xl list web')).toMatch(/^web +3 +8 +2 +-[rb-]p--- /m);
+        await client.unpause(3);
         await session.until('an event with web running again', () =>
           events.at(-1)!.some((d) => d.name === 'web' && !d.paused));
         expect(await client.schedCredit('web', { weight: 512 })).toEqual({ weight: 512, cap: 0 });
@@ -127,6 +136,8 @@ describe('the management protocol on HyperLab', () => {
           ['bad-config', "create: config:2: config parsing error near `=': syntax error (bad-config)"]);
         expect(await refused(client.create('name = "x"\nkernel = "/boot/nosuch"\n'))).toEqual(
           ['ENOENT', 'create: the domain could not be built (domain 0\'s console says why) (ENOENT)']);
+        expect(await refused(client.create('name = "guest1"\nkernel = "/boot/kernel.elf"\n'))).toEqual(
+          ['EEXIST', 'create: Domain with name "guest1" already exists. (EEXIST)']);
 
         const raw = async (line: string) => {
           const seen = replies.length;
@@ -135,6 +146,7 @@ describe('the management protocol on HyperLab', () => {
           return JSON.parse(replies.slice(seen).find((r) => r.startsWith('{"v":1,"id"'))!);
         };
         expect(await raw('{not json')).toMatchObject({ id: null, ok: false, error: { code: 'bad-json' } });
+        expect(await raw('not even a brace')).toMatchObject({ id: null, ok: false, error: { code: 'bad-json' } });
         expect(await raw('{"v":2,"id":50,"op":"list"}')).toMatchObject({ id: 50, ok: false, error: { code: 'bad-version' } });
         expect(await raw('{"v":1,"id":51}')).toMatchObject({ id: 51, ok: false, error: { code: 'bad-request' } });
         expect(await raw('{"v":1,"id":52,"op":"frobnicate"}')).toMatchObject({ id: 52, error: { code: 'unknown-op' } });
@@ -143,8 +155,10 @@ describe('the management protocol on HyperLab', () => {
 
         await client.destroy('web');
         await session.until('web to be gone', () => events.at(-1)!.every((d) => d.name !== 'web'));
-        expect((await client.list()).domains.map((d) => d.id)).toEqual([0, 1]);
-        await session.type(MGMT_UART, 'quit\n');
+        expect((await client.list()).domains.map((d) => d.id)).toEqual([0, 1, 2]);
+        expect(await xl('xl list')).not.toMatch(/^web /m);
+        expect(session.console(1)).not.toContain('mgmt');             // the guests never saw the port
+        await session.type(0, 'halt\r');
         expect(await session.exited()).toBe(0);
       } finally {
         client.close();

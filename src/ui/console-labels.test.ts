@@ -12,10 +12,11 @@ const HYPERVISOR_BOOT = [
   '  next: 0x80400000 in S-mode',
   '',
   '(HV) HyperLab hypervisor 0.1, HS-mode, on 2 pCPUs, 128 MiB of RAM at 0x80000000',
-  '(HV) d0 (Domain-0): HVM, 1 vCPU, 32 MiB, weight 256, kernel 420520 bytes, console UART0',
-  '(HV) d1 (guest1): HVM, 1 vCPU, 32 MiB, weight 256, kernel 420520 bytes, console UART1',
-  '(HV) d2 (guest2): HVM, 1 vCPU, 32 MiB, weight 256, kernel 420520 bytes, console UART2',
+  '(HV) scheduler: credit, 30 ms slices; timebase 10000000 Hz; consoles: UART0 UART1 UART2 UART3 UART4 UART5 UART6; management port: UART7, domain 0\'s',
+  '(HV) d0 (Domain-0): HVM, 1 vCPU, 32 MiB, weight 256, kernel 1117236 bytes, console UART0',
   'Welcome to HyperLab. Type help for the commands.',
+  '(HV) d1 (guest1): HVM, 1 vCPU, 16 MiB, weight 256, built by domain 0, console UART1',
+  '(HV) d2 (guest2): HVM, 1 vCPU, 16 MiB, weight 256, built by domain 0, console UART2',
   '$ ',
 ].join('\r\n');
 
@@ -43,6 +44,11 @@ describe('console labels', () => {
     expect(labels(ownersAfter(HYPERVISOR_BOOT))).toEqual([
       'UART0 · hypervisor + Domain-0', 'UART1 · guest1 (d1)', 'UART2 · guest2 (d2)', 'UART3',
     ]);
+  });
+
+  it('learn the management port from the banner, and none from an image without one', () => {
+    expect(ownersAfter(HYPERVISOR_BOOT).managementPort).toBe(7);
+    expect(ownersAfter(HYPERVISOR_BOOT.replace(/; management port: UART7, domain 0's/, '')).managementPort).toBeUndefined();
   });
 
   it('read lines split anywhere between chunks, a byte at a time too', () => {

@@ -12,11 +12,16 @@
  *    (domain.c, log_domain()):
  *        (HV) d1 (guest1): HVM, 1 vCPU, 32 MiB, ..., console UART1
  *        (HV) d3 (guest3): HVM, ..., console UART0 as d3
- *    Its rule (console.c, console_attach()) puts domain N on UART N, and a
- *    domain without a UART of its own on UART0 behind "(dN) "; the log is
+ *    Its rule (console.c, console_attach()) gives each domain the lowest
+ *    UART no other domain has, and a domain without one UART0 behind
+ *    "(dN) "; the log is
  *    read rather than the rule applied, so that the labels follow what the
  *    hypervisor did (its built-in domains too, which the address does not
  *    name).
+ *  - Its banner names the management port, the UART it passes through to
+ *    domain 0 for the management daemon (main.c, banner()):
+ *        (HV) scheduler: ...; consoles: UART0 ... UART6; management port: UART7, domain 0's
+ *    That UART is the page's channel to domain 0, not a console.
  */
 
 /** A domain whose console a UART carries. */
@@ -31,6 +36,8 @@ export interface ConsoleOwners {
   hypervisor: boolean;
   /** The domains on each UART, by UART number, in domain order. */
   domains: Readonly<Record<number, readonly DomainConsole[]>>;
+  /** The UART the hypervisor gave domain 0 as its management port, if it said so. */
+  managementPort?: number;
 }
 
 export const NO_OWNERS: ConsoleOwners = { hypervisor: false, domains: {} };
@@ -39,6 +46,8 @@ export const NO_OWNERS: ConsoleOwners = { hypervisor: false, domains: {} };
 const HV_LOG_PREFIX = '(HV) ';
 /** A domain's announcement, after the prefix: its id, its name and its console's UART. */
 const DOMAIN_ANNOUNCEMENT = /^d(\d+) \(([^)]+)\): .*\bconsole UART(\d+)\b/;
+/** The banner's naming of the management port, after the prefix. */
+const MANAGEMENT_PORT = /; management port: UART(\d+), domain 0's$/;
 /** Longer lines than this are no announcement: only their start is kept. */
 const MAX_LINE = 512;
 
@@ -71,6 +80,8 @@ export class HypervisorLogReader {
   private readLine(line: string): void {
     if (!line.startsWith(HV_LOG_PREFIX)) return;
     if (!this.owners.hypervisor) this.owners = { ...this.owners, hypervisor: true };
+    const port = MANAGEMENT_PORT.exec(line);
+    if (port && this.owners.managementPort !== Number(port[1])) this.owners = { ...this.owners, managementPort: Number(port[1]) };
     const announcement = DOMAIN_ANNOUNCEMENT.exec(line.slice(HV_LOG_PREFIX.length));
     if (!announcement) return;
     const [, domain, name, uart] = announcement;

@@ -2,8 +2,9 @@
  * The page's consoles, apart from React: one log per UART of the board
  * (everything it printed since the page loaded, replayed to a terminal
  * that opens later), which UARTs are in use (UART0 always, every other
- * from its first byte), what the user types on each, and which consoles
- * the tabs or the grid show.
+ * from its first byte, but for a hypervisor's management port: that is
+ * the page's channel to domain 0, not a console), what the user types on
+ * each, and which consoles the tabs or the grid show.
  */
 import { RecentBytes, type ConsoleStream, type LabMachine } from '../runtime/index.ts';
 import { HypervisorLogReader, type ConsoleOwners } from './console-labels.ts';
@@ -57,18 +58,21 @@ export class LabConsoles {
 
   constructor(machine: Pick<LabMachine, 'console'>, uarts: number, events: ConsoleEvents) {
     for (let uart = 0; uart < uarts; uart++) this.logs.push(new ConsoleLog(machine.console(uart)));
-    for (let uart = 1; uart < uarts; uart++) {
-      let printed = false;
-      this.logs[uart].subscribe(() => {
-        if (!printed) events.inUse(uart);
-        printed = true;
-      });
-    }
+    let managementPort: number | undefined;
     const hypervisorLog = new HypervisorLogReader();
     this.logs[0].subscribe((bytes) => {
       const owners = hypervisorLog.read(bytes);
-      if (owners) events.owners(owners);
+      if (!owners) return;
+      managementPort = owners.managementPort;
+      events.owners(owners);
     });
+    for (let uart = 1; uart < uarts; uart++) {
+      let printed = false;
+      this.logs[uart].subscribe(() => {
+        if (!printed && uart !== managementPort) events.inUse(uart);
+        printed = true;
+      });
+    }
   }
 
   /** UART `uart`'s log. */

@@ -24,6 +24,7 @@
 #include "hypercall.h"
 #include "privcmd.h"
 #include "platform.h"
+#include "dom0.h"
 
 #define FOREIGN_PAGES   (USER_FOREIGN_SIZE / PAGE_SIZE)
 #define MAP_CHUNK       64              /* frames per add_to_physmap_batch */
@@ -74,6 +75,7 @@ void platform_init(void)
     uint32_t at = (uint32_t)(uintptr_t)&privcmd_trampoline;
     trampoline_table[(at >> 12) & 0x3ff] = (at >> 12) << 10 | PTE_V | PTE_X | PTE_A;
     kprintf("  dom0: /dev/privcmd, foreign pages at window 0x%08x\n", (unsigned)foreign_gpa);
+    mgmtport_init();
 }
 
 /* ---- hypercalls from user space ---- */
@@ -272,9 +274,13 @@ static int privcmd_ioctl(struct file *f, uint32_t request, uint32_t arg)
     }
 }
 
-static const struct device privcmd = { "privcmd", privcmd_ioctl };
+static const struct device privcmd = { .name = "privcmd", .ioctl = privcmd_ioctl };
 
 const struct device *platform_device(const char *name)
 {
-    return strcmp(name, privcmd.name) == 0 ? &privcmd : 0;
+    static const struct device *const devices[] = { &privcmd, &mgmtport_device };
+    for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+        if (strcmp(name, devices[i]->name) == 0)
+            return devices[i];
+    return 0;
 }

@@ -1,27 +1,9 @@
 /*
- * string.c: string and memory functions. The compiler may also call
- * memcpy, memmove and memset on its own (for structure copies), so they
- * must exist even in programs that never name them.
+ * string.c: the string functions the kernel's library (lib/string.c, linked
+ * into every program too: memset, memcpy, memmove, memcmp, strlen, strcmp,
+ * strncmp, strlcpy) does not have.
  */
 #include "libc.h"
-
-size_t strlen(const char *s) {
-  size_t n = 0;
-  while (s[n]) n++;
-  return n;
-}
-
-int strcmp(const char *a, const char *b) {
-  while (*a && *a == *b) a++, b++;
-  return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n) {
-  for (; n > 0; n--, a++, b++) {
-    if (*a != *b || *a == 0) return (unsigned char)*a - (unsigned char)*b;
-  }
-  return 0;
-}
 
 char *strcpy(char *dst, const char *src) {
   char *d = dst;
@@ -29,50 +11,11 @@ char *strcpy(char *dst, const char *src) {
   return dst;
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size) {
-  size_t length = strlen(src);
-  if (size > 0) {
-    size_t n = length < size - 1 ? length : size - 1;
-    memcpy(dst, src, n);
-    dst[n] = 0;
-  }
-  return length;
-}
-
 char *strchr(const char *s, int c) {
   for (;; s++) {
     if (*s == (char)c) return (char *)s;
     if (*s == 0) return NULL;
   }
-}
-
-void *memset(void *dst, int c, size_t n) {
-  unsigned char *d = dst;
-  while (n--) *d++ = (unsigned char)c;
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n) {
-  unsigned char *d = dst;
-  const unsigned char *s = src;
-  while (n--) *d++ = *s++;
-  return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n) {
-  unsigned char *d = dst;
-  const unsigned char *s = src;
-  if (d <= s || d >= s + n) return memcpy(dst, src, n);
-  while (n--) d[n] = s[n];
-  return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n) {
-  const unsigned char *x = a, *y = b;
-  for (; n > 0; n--, x++, y++) {
-    if (*x != *y) return *x - *y;
-  }
-  return 0;
 }
 
 int isdigit(int c) { return c >= '0' && c <= '9'; }
