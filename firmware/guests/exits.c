@@ -1,6 +1,6 @@
 /*
  * exits.c: what one exit costs, for `npm run bench:hv`. Booted as a DomU
- * with two vCPUs, it runs four phases, each many times the same exit,
+ * with two vCPUs, it runs six phases, each many times the same exit,
  * between markers on its console ("exits: begin NAME", "exits: end
  * NAME"); the host counts the instructions the harts retired in HS-mode
  * and the VM exits between the markers:
@@ -12,8 +12,14 @@
  *   ipi         an SBI IPI from vCPU 0 to vCPU 1, which wakes from WFI,
  *               clears it and answers through memory: the sender's exit,
  *               the receiver's WFI exit, and its wakeup
+ *   xen_version the cheapest hypercall, xen_version XENVER_version
+ *   sbi-version the cheapest SBI call, BASE get_spec_version
+ *
+ * The calls come last, when Domain-0 (booting beside it at first) is long
+ * idle, so that their HS-mode count is theirs alone.
  */
 #include "guest.h"
+#include "hypercall.h"
 
 #define ROUNDS          20000
 #define UART            0x10000000u
@@ -40,6 +46,18 @@ static void mmio_write32_at(uint32_t address, uint32_t value)
 static uint32_t mmio_read32_at(uint32_t address)
 {
     return *(volatile uint32_t *)(uintptr_t)address;
+}
+
+static void phase_xen_version(void)
+{
+    for (uint32_t i = 0; i < ROUNDS; i++)
+        hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+}
+
+static void phase_sbi_version(void)
+{
+    for (uint32_t i = 0; i < ROUNDS; i++)
+        sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
 }
 
 static void phase_set_timer(void)
@@ -106,6 +124,8 @@ void guest_program(uint32_t hartid)
     run("uart-write", phase_uart_write);
     run("plic-claim", phase_plic_claim);
     run("ipi", phase_ipi);
+    run("xen_version", phase_xen_version);
+    run("sbi-version", phase_sbi_version);
     print("exits: done\n");
     guest_power_off(0);
 }

@@ -16,9 +16,16 @@
  *     instructions and wall time, in this Node process;
  *  5. `xl create /etc/xen/guest3.cfg` typed in Domain-0's shell, to
  *     guest3's prompt on UART3: instructions by mode (deterministic
- *     clock) and wall time (real clock), 2 harts.
+ *     clock) and wall time (real clock), 2 harts;
+ *  6. the fixed cost of a call, as HS-mode instructions per call, for the
+ *     cheapest hypercall (xen_version XENVER_version) and the cheapest SBI
+ *     call (BASE get_spec_version), each in a tight loop in a DomU
+ *     (exits.c's last two phases); and an event channel round trip
+ *     between domain 0 and a DomU (firmware/guests/evtchn.c's 50, each a
+ *     send and a SCHEDOP_block until the answer, at both ends), in HS and
+ *     in VS+VU instructions of each domain (deterministic clock, 2 harts).
  *
- *   npm run bench:hv [-- --only cpu|kernel|exits|boot|create]
+ *   npm run bench:hv [-- --only cpu|kernel|exits|boot|create|hypercall]
  */
 import { readFileSync } from 'node:fs';
 import { MODE_M, MODE_S, MODE_U, MODE_VS, MODE_VU, RETIRED, RETIRED_BY_VMID, VM_EXITS } from '../machine/counters.ts';
@@ -47,6 +54,17 @@ interface Counts {
   /** Instructions retired in VS/VU-mode per VMID (the first few). */
   byVmid: number[];
   seconds: number;
+}
+
+/** What the harts counted from `before` to `after`; `seconds` between them. */
+function since(before: Counts, after: Counts): Counts {
+  return {
+    instructions: after.instructions - before.instructions,
+    byMode: after.byMode.map((n, mode) => n - before.byMode[mode]),
+    exits: after.exits - before.exits,
+    byVmid: after.byVmid.map((n, vmid) => n - before.byVmid[vmid]),
+    seconds: after.seconds - before.seconds,
+  };
 }
 
 /** A machine in this process, driven round by round, with its consoles as text. */
@@ -186,45 +204,71 @@ function kernelBench(): void {
   console.log('   (instr/op in a domain counts the hart\'s instret: the hypervisor\'s exits are in it)\n');
 }
 
+/** The counts at a phase's begin and end markers. */
 interface Phase {
-  name: string;
   begin?: Counts;
   end?: Counts;
 }
 
-function exitCosts(): void {
-  console.log('3. The cost of one exit (firmware/guests/exits.c, 2 vCPUs on 2 harts, deterministic)');
-  const rig = new Rig(2, true, { image: bytes('hypervisor.elf'), modules: [domainModule('exits', 'guests/exits.elf', { vcpus: 2, memoryMiB: 8 })] });
+/** Which phase a console line begins or ends, if it is a marker. */
+type Marker = (line: string) => [name: string, edge: 'begin' | 'end'] | undefined;
+
+/**
+ * Runs `rig` until `done(phases)`, taking the counts after each round in
+ * which UART `uart` printed a marker line (so to within a round of
+ * QUANTUM instructions a hart). Returns the phases by name.
+ */
+function runPhases(rig: Rig, uart: number, marker: Marker, what: string, done: (phases: Map<string, Phase>) => boolean) {
   const phases = new Map<string, Phase>();
   const marks: Array<[string, 'begin' | 'end']> = [];
-  rig.onLine((uart, line) => {
-    const match = uart === 1 ? /^exits: (begin|end) (\S+)$/.exec(line) : null;
-    if (match) marks.push([match[2], match[1] as 'begin' | 'end']);
+  rig.onLine((from, line) => {
+    const mark = from === uart ? marker(line) : undefined;
+    if (mark) marks.push(mark);
   });
-  let done = false;
-  rig.onLine((uart, line) => { if (uart === 1 && line === 'exits: done') done = true; });
-  rig.runUntil('the exits phases', () => done, () => {
+  rig.runUntil(what, () => done(phases), () => {
     for (const [name, edge] of marks.splice(0)) {
-      const phase = phases.get(name) ?? { name };
+      const phase = phases.get(name) ?? {};
       phase[edge] = rig.counts();
       phases.set(name, phase);
     }
   });
+  return phases;
+}
+
+/** What the harts counted in a phase that has begun and ended. */
+function phaseCounts(phases: Map<string, Phase>, name: string): Counts {
+  const phase = phases.get(name);
+  if (!phase?.begin || !phase.end) throw new Error(`no phase ${name} between its markers`);
+  return since(phase.begin, phase.end);
+}
+
+/** exits.c as a DomU with 2 vCPUs on 2 harts (UART1), run until phase `last` has ended; its phases and rounds. */
+function runExits(last: string): { phases: Map<string, Phase>; rounds: number } {
+  const rig = new Rig(2, true, { image: bytes('hypervisor.elf'), modules: [domainModule('exits', 'guests/exits.elf', { vcpus: 2, memoryMiB: 8 })] });
+  const marker: Marker = (line) => {
+    const match = /^exits: (begin|end) (\S+)$/.exec(line);
+    return match ? [match[2], match[1] as 'begin' | 'end'] : undefined;
+  };
+  const phases = runPhases(rig, 1, marker, `the exits phases to ${last}`, (p) => p.get(last)?.end !== undefined);
   const rounds = Number(/exits: (\d+) rounds a phase/.exec(rig.text[1])?.[1] ?? NaN);
+  return { phases, rounds };
+}
+
+function exitCosts(): void {
+  console.log('3. The cost of one exit (firmware/guests/exits.c, 2 vCPUs on 2 harts, deterministic)');
+  const { phases, rounds } = runExits('ipi');
   const rows: Array<[string, string, number]> = [
     ['set_timer', 'SBI set_timer', TARGETS.setTimer], ['uart-write', 'vUART register write', TARGETS.mmio],
     ['plic-claim', 'vPLIC claim + complete', TARGETS.mmio], ['ipi', 'IPI to another vCPU', 0],
   ];
   console.log(`   ${rounds} rounds a phase; HS- and M-mode instructions of both harts, per VM exit:`);
   for (const [name, label, target] of rows) {
-    const { begin, end } = phases.get(name)!;
-    const exits = end!.exits - begin!.exits;
-    const hs = end!.byMode[1] - begin!.byMode[1];
-    const m = end!.byMode[0] - begin!.byMode[0];
-    const perExit = hs / exits;
+    const c = phaseCounts(phases, name);
+    const hs = c.byMode[1];
+    const perExit = hs / c.exits;
     const goal = target ? ` (target under ${target}: ${met(perExit < target)})` : '';
     console.log(`   ${label.padEnd(24)} ${perExit.toFixed(1).padStart(7)} HS/exit${goal}; ` +
-      `${(exits / rounds).toFixed(2)} exits and ${count(hs / rounds)} HS + ${count(m / rounds)} M instructions a round`);
+      `${(c.exits / rounds).toFixed(2)} exits and ${count(hs / rounds)} HS + ${count(c.byMode[0] / rounds)} M instructions a round`);
   }
   console.log('');
 }
@@ -253,15 +297,7 @@ function createOnce(deterministic: boolean): { counts: Counts; seconds: number }
   const before = rig.counts();
   rig.type(0, 'xl create /etc/xen/guest3.cfg\r');
   const seconds = rig.runUntil('guest3\'s prompt', () => prompted(3));
-  const after = rig.counts();
-  const counts: Counts = {
-    instructions: after.instructions - before.instructions,
-    byMode: after.byMode.map((n, mode) => n - before.byMode[mode]),
-    exits: after.exits - before.exits,
-    byVmid: after.byVmid.map((n, vmid) => n - before.byVmid[vmid]),
-    seconds,
-  };
-  return { counts, seconds };
+  return { counts: since(before, rig.counts()), seconds };
 }
 
 function create(): void {
@@ -273,9 +309,47 @@ function create(): void {
   console.log(`   ${seconds.toFixed(3)} s (real clock; target under ${TARGETS.createSeconds} s: ${met(seconds < TARGETS.createSeconds)})\n`);
 }
 
+/** The lines of evtchn.c's front end (d1, UART1) just before and just after its round trips with domain 0. */
+const ROUND_TRIPS_BEGIN = 'evtchn: ok: the port domain 0 offered ';
+const ROUND_TRIPS_END = 'evtchn: ok: round trips with domain 0 ';
+
+/** evtchn.c at both ends (domain 0 and d1 with 3 vCPUs, 2 harts), to the end of d1's round trips: their counts and number. */
+function runRoundTrips(): { counts: Counts; roundTrips: number } {
+  const rig = new Rig(2, true, {
+    image: bytes('hypervisor.elf'),
+    modules: [
+      { file: file('guests/evtchn.elf'), bytes: bytes('guests/evtchn.elf'), bootargs: 'dom0' },
+      domainModule('front', 'guests/evtchn.elf', { vcpus: 3, memoryMiB: 8 }),
+    ],
+  });
+  const marker: Marker = (line) => (line.startsWith(ROUND_TRIPS_BEGIN) ? ['round-trips', 'begin']
+    : line.startsWith(ROUND_TRIPS_END) ? ['round-trips', 'end'] : undefined);
+  const phases = runPhases(rig, 1, marker, 'the event channel round trips', (p) => p.get('round-trips')?.end !== undefined);
+  const answered = new RegExp(`^${ROUND_TRIPS_END}-> (\\d+), `, 'm').exec(rig.text[1].replace(/\r/g, ''));
+  if (!answered || rig.text[1].includes('FAIL')) throw new Error(`evtchn's round trips failed:\n${rig.text[1]}`);
+  return { counts: phaseCounts(phases, 'round-trips'), roundTrips: Number(answered[1]) };
+}
+
+function hypercallCosts(): void {
+  console.log('6. The fixed cost of a call from a DomU, and an event channel round trip between two domains (2 harts, deterministic)');
+  const { phases, rounds } = runExits('sbi-version');
+  const rows: Array<[string, string]> = [['xen_version', 'hypercall xen_version'], ['sbi-version', 'SBI base get_spec_version']];
+  console.log(`   ${rounds} calls in a loop (firmware/guests/exits.c); HS-mode instructions of both harts, per call:`);
+  for (const [name, label] of rows) {
+    const c = phaseCounts(phases, name);
+    console.log(`   ${`${label}:`.padEnd(27)} ${(c.byMode[1] / rounds).toFixed(1).padStart(7)} HS instructions per call ` +
+      `(${(c.exits / rounds).toFixed(2)} exits, ${(c.byMode[0] / rounds).toFixed(1)} M instructions a call)`);
+  }
+  const { counts: c, roundTrips } = runRoundTrips();
+  const per = (n: number) => count(n / roundTrips);
+  console.log(`   ${roundTrips} round trips (firmware/guests/evtchn.c: d1 sends, domain 0 answers, each blocks in SCHEDOP_block until it hears):`);
+  console.log(`   event channel round trip d0 <-> d1: ${per(c.byMode[1])} HS + ${per(c.byMode[3] + c.byMode[4])} VS/VU instructions ` +
+    `(d0 ${per(c.byVmid[0])}, d1 ${per(c.byVmid[1])}; M ${per(c.byMode[0])}), ${(c.exits / roundTrips).toFixed(1)} exits, per round trip\n`);
+}
+
 export async function benchmarkHypervisor(args: string[]): Promise<number> {
   const only = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : undefined;
-  const parts: Record<string, () => void> = { cpu: cpuShare, kernel: kernelBench, exits: exitCosts, boot, create };
+  const parts: Record<string, () => void> = { cpu: cpuShare, kernel: kernelBench, exits: exitCosts, boot, create, hypercall: hypercallCosts };
   if (only !== undefined && !(only in parts)) {
     console.error(`bench:hv: --only takes one of ${Object.keys(parts).join(', ')}`);
     return 2;
