@@ -4,7 +4,7 @@
 #   kernel-dom0.elf  the kernel's dom0 build (kernel/ with kernel/dom0/
 #                    in place of kernel/platform-native.c, -DKERNEL_DOM0):
 #                    /dev/privcmd for the toolstack, /dev/mgmt (the
-#                    management port) for the management daemon
+#                    management port) for the management daemon, /dev/evtchn
 #
 # Its initramfs holds the user programs of the native kernel's, domain 0's
 # own (init, which runs etc/rc before the shell, the toolstack's xl and
@@ -17,7 +17,7 @@ DOM0_KERNEL_SRCS := $(filter-out kernel/platform-native.c,$(KERNEL_SRCS)) $(wild
 DOM0_CONFIGS     := $(wildcard dom0/etc/*.cfg)
 DOM0_PROGRAMS    := init xl mgmtd
 DOM0_TOOLSTACK   := dom0/privcmd-env.c $(TOOLSTACK_SRCS) lib/fdt_write.c lib/kernel_image.c
-DOM0_HEADERS     := $(wildcard toolstack/*.h) include/hypercall.h include/privcmd.h lib/fdt_write.h lib/kernel_image.h
+DOM0_HEADERS     := $(wildcard toolstack/*.h) include/hypercall.h include/privcmd.h include/evtchn.h lib/fdt_write.h lib/kernel_image.h
 
 $(DOM0_BUILD)/%.elf: dom0/%.c $(DOM0_TOOLSTACK) $(DOM0_HEADERS) $(USER_LIB_OBJS) $(USER_HEADERS) user/user.ld
 	@mkdir -p $(dir $@)
@@ -42,7 +42,7 @@ $(DOM0_BUILD)/initramfs.cpio: $(USER_PROGS) $(addprefix $(DOM0_BUILD)/,$(DOM0_PR
 	node tools/mkcpio.mjs $@ $(USER_PROGS) $(addprefix $(DOM0_BUILD)/,$(DOM0_PROGRAMS)) etc/rc=dom0/etc/rc \
 	    $(foreach c,$(DOM0_CONFIGS),etc/xen/$(notdir $(c))=$(c)) boot/kernel.elf=$(OUT)/kernel.elf
 
-$(OUT)/kernel-dom0.elf: $(DOM0_KERNEL_SRCS) $(wildcard kernel/dom0/*.h) $(LIB_SRCS) $(KERNEL_HEADERS) include/privcmd.h include/hypercall.h kernel/kernel.ld $(DOM0_BUILD)/initramfs.cpio
+$(OUT)/kernel-dom0.elf: $(DOM0_KERNEL_SRCS) $(wildcard kernel/dom0/*.h) $(LIB_SRCS) $(KERNEL_HEADERS) include/privcmd.h include/evtchn.h include/hypercall.h kernel/kernel.ld $(DOM0_BUILD)/initramfs.cpio
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I kernel -DKERNEL_DOM0 -DINITRAMFS='"$(DOM0_BUILD)/initramfs.cpio"' -T kernel/kernel.ld \
 	    $(SYS_LDFLAGS) -o $@ $(DOM0_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)

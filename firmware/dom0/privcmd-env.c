@@ -9,6 +9,7 @@
  */
 #include "libc.h"
 #include "privcmd.h"
+#include "evtchn.h"
 #include "xl.h"
 
 static int privcmd = -1;
@@ -155,13 +156,16 @@ void xl_sleep_ms(uint32_t ms)
     sleep((int)ms);
 }
 
-#define WATCH_MS 100                    /* how often the watcher looks (no event channel device yet) */
+#define WATCH_MS 100                    /* how often the watcher looks without /dev/evtchn */
 
 /*
- * The watcher, a child of xl create (ps shows it as xl): every WATCH_MS it
- * asks the hypervisor about the domain; once the domain has shut down, it
- * destroys it, builds it again (restart) or leaves it be (preserve), as the
- * config says for the reason it stopped. It ends with the domain.
+ * The watcher, a child of xl create (ps shows it as xl): it waits on
+ * /dev/evtchn for VIRQ_DOM_EXC, which the hypervisor raises whenever a
+ * domain shuts down, crashes or is destroyed (without the device, it
+ * looks every WATCH_MS), then asks the hypervisor about its domain; once
+ * the domain has shut down, it destroys it, builds it again (restart) or
+ * leaves it be (preserve), as the config says for the reason it stopped.
+ * It ends with the domain.
  */
 /* The handle of domain domid into `handle`: 0, or -1 if there is no such domain. */
 static int handle_of(domid_t domid, xen_domain_handle_t handle)
@@ -173,14 +177,31 @@ static int handle_of(domid_t domid, xen_domain_handle_t handle)
     return 0;
 }
 
+/* An event on `port` of `events` (VIRQ_DOM_EXC), unmasked again; or WATCH_MS gone by without the device. */
+static void wait_for_event(int events, int port)
+{
+    uint32_t fired;
+    if (port < 0) {
+        sleep(WATCH_MS);
+        return;
+    }
+    if (read(events, &fired, sizeof fired) == sizeof fired)
+        write(events, &fired, sizeof fired);
+    /* -EOVERFLOW: events were lost; the caller looks at its domain anyway */
+}
+
 static void watch(domid_t domid, const struct xl_domain_config *config)
 {
     xen_domain_handle_t mine;
+    struct ioctl_evtchn_bind_virq bind = { VIRQ_DOM_EXC };
+    int events = open(EVTCHN_DEVICE, O_RDWR);   /* bound before the first look: no change goes unseen */
+    int port = events < 0 ? events : ioctl(events, IOCTL_EVTCHN_BIND_VIRQ, &bind);
     if (handle_of(domid, mine) < 0)
         exit(0);
-    for (;;) {
+    for (int first = 1;; first = 0) {
         struct xen_domctl_getdomaininfo info;
-        sleep(WATCH_MS);
+        if (!first)
+            wait_for_event(events, port);
         if (xc_domain_getinfo(domid, &info) < 0 || info.domain != domid ||
             memcmp(info.handle, mine, sizeof mine) != 0)
             exit(0);                    /* destroyed by someone else (its id may be another domain's now) */

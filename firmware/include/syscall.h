@@ -55,12 +55,15 @@
 #define ENOMEM  12
 #define EFAULT  14
 #define EBUSY   16
+#define EEXIST  17
 #define ENODEV  19
 #define EINVAL  22
 #define EMFILE  24
 #define ENOTTY  25
 #define ENOSPC  28
 #define ENOSYS  38
+#define EOVERFLOW 75
+#define ENOTCONN 107
 
 #define SYSINFO_NAME 32
 

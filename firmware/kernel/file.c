@@ -16,6 +16,7 @@ struct file {
     const struct ramfile *ram;
     uint32_t offset;
     const struct device *device;
+    void *private;                      /* a device's own, for this open */
 };
 
 static struct {
@@ -23,7 +24,7 @@ static struct {
     struct file files[NFILE];
 } table;
 
-static struct file console = { FILE_CONSOLE, 1, 0, 0, 0 };   /* never freed */
+static struct file console = { FILE_CONSOLE, 1, 0, 0, 0, 0 };   /* never freed */
 
 void file_init(void)
 {
@@ -62,7 +63,7 @@ int file_open(const char *path, int flags, struct file **out)
     for (struct file *f = table.files; f < table.files + NFILE; f++) {
         if (f->type != FILE_NONE)
             continue;
-        *f = (struct file){ device ? FILE_DEVICE : FILE_RAM, 1, ram, 0, device };
+        *f = (struct file){ device ? FILE_DEVICE : FILE_RAM, 1, ram, 0, device, 0 };
         release(&table.lock);
         int refused = device && device->open ? device->open(f) : 0;
         if (refused) {
@@ -122,6 +123,11 @@ int file_write(struct file *f, uint32_t address, int n)
     if (f->type == FILE_DEVICE)
         return f->device->write ? f->device->write(f, address, n) : -EBADF;
     return f->type == FILE_CONSOLE ? console_write(address, n) : -EBADF;
+}
+
+void **file_private(struct file *f)
+{
+    return &f->private;
 }
 
 int file_ioctl(struct file *f, uint32_t request, uint32_t arg)

@@ -1,11 +1,15 @@
 /*
  * platform-native.c: the native kernel's side of platform.h: no devices,
- * and no foreign pages ever mapped.
+ * no events, and no foreign pages ever mapped.
  */
 #include "defs.h"
 #include "platform.h"
 
 void platform_init(void)
+{
+}
+
+void platform_soft_interrupt(void)
 {
 }
 

@@ -3,7 +3,7 @@
  * interface. The native kernel (platform-native.c) runs on a machine, or
  * unmodified in an HVM domain; its dom0 build (dom0/, -DKERNEL_DOM0) is
  * the control domain: it has /dev/privcmd for the toolstack and /dev/mgmt,
- * the management port, for the management daemon. Everything
+ * the management port, for the management daemon, and /dev/evtchn. Everything
  * else is the same source.
  */
 #ifndef KERNEL_PLATFORM_H
@@ -23,8 +23,15 @@ struct device {
     int (*ioctl)(struct file *f, uint32_t request, uint32_t arg);
 };
 
+/* A device's own word for one open file (file.c): 0 until the device's open sets it. */
+void **file_private(struct file *f);
+
 /* After paging is on and before the first process: the platform's own set-up. */
 void platform_init(void);
+
+/* A supervisor software interrupt came (after the kernel cleared it): the dom0 build's event upcall. */
+void platform_soft_interrupt(void);
+
 
 /* The device called `name` (what follows "dev/"), or 0. */
 const struct device *platform_device(const char *name);

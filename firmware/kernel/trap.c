@@ -7,6 +7,7 @@
  */
 #include "defs.h"
 #include "riscv.h"
+#include "platform.h"
 
 #define STACK_OVERFLOW_REACH 0x10000u   /* below the stack this far counts as an overflow */
 
@@ -21,6 +22,7 @@ typedef void (*user_exception_handler)(struct proc *p, struct trapframe *tf,
 static void soft_interrupt(void)
 {
     csr_clear(sip, MIP_SSIP);       /* a wakeup IPI: the scheduler loop looks again */
+    platform_soft_interrupt();      /* or, in the dom0 build, an event channel's upcall */
 }
 
 static const interrupt_handler interrupt_handlers[] = {

@@ -112,6 +112,41 @@ describe('domain 0 with xl, on HyperLab (deterministic)', () => {
     async () => compare(await dom0Session(startHyperLab(options)), process.env.UPDATE_GOLDEN === '1'));
 });
 
+/** Domain 0's hypercalls by name so far, from the debug keys' domain list. */
+async function dom0Hypercalls(session: HvSession): Promise<string> {
+  const logged = session.log().length;
+  await session.debugKeys('q');
+  await session.until('the domain list', () => /^memory: \d+ of \d+ MiB free$/m.test(session.log().slice(logged)));
+  const d0 = session.log().slice(logged).split(/\nd1 /)[0];
+  return /^ +hypercalls: (.*)$/m.exec(d0)![1];
+}
+
+describe('xl\'s watchers, on HyperLab (deterministic)', () => {
+  it('wait on /dev/evtchn: an idle domain 0 makes no hypercalls, and a guest\'s halt is acted on at once', { timeout: LONG },
+    async () => {
+      const session = startHyperLab(options);
+      const run = async (line: string): Promise<void> => {
+        const seen = prompts(session.console(0));
+        await session.type(0, `${line}\r`);
+        await session.until(`the answer to '${line}'`, () => prompts(session.console(0)) > seen);
+      };
+      try {
+        await session.until('domain 0\'s prompt', () => prompts(session.console(0)) > 0);
+        await session.until('guest1\'s prompt', () => prompts(session.console(1)) > 0);
+        await run('ps');
+        expect(session.console(0).match(/ xl$/gm)?.length).toBe(2);    // the watchers of guest1 and guest2
+        const before = await dom0Hypercalls(session);
+        await run('sleep 2');                                           // polling every 100 ms would be 40 domctls
+        expect(await dom0Hypercalls(session)).toBe(before);
+        await session.type(1, 'halt\r');
+        await session.until('guest1 destroyed by its watcher', () => session.log().includes('d1 (guest1) destroyed'));
+        expect(await dom0Hypercalls(session)).not.toBe(before);
+      } finally {
+        await session.stop();
+      }
+    });
+});
+
 describe('domain 0 with xl, on QEMU', () => {
   it.skipIf(!toolAvailable('qemu-system-riscv32', 'qemu-system-misc'))('answers the same session as on HyperLab', { timeout: LONG },
     async () => compare(await dom0Session(startQemu(options)), false));

@@ -4,7 +4,16 @@
 #ifndef KERNEL_DOM0_H
 #define KERNEL_DOM0_H
 
+#include <stdint.h>
+
 struct device;
+
+/* privcmd.c: a hypercall of the kernel's own (its pointers are kernel addresses). */
+long dom0_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2);
+
+/* evtchn.c: /dev/evtchn, its shared_info mapped at guest-physical `window` (a free frame of the hypervisor's window). */
+void evtchn_init(uint32_t window);
+extern const struct device evtchn_device;
 
 /* mgmtport.c: /dev/mgmt, the management port, if the hypervisor gave this domain one. */
 void mgmtport_init(void);

@@ -35,13 +35,14 @@ extern char privcmd_trampoline_end[];
 long privcmd_trampoline(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t number,
                         uint32_t satp, uint32_t eid);
 
+static uint32_t window_gpa;             /* the window's first frame: shared_info (evtchn.c) */
 static uint32_t foreign_gpa;            /* the window frame of the foreign area's first page; 0: no window */
 static struct spinlock slots_lock;
 static uint8_t slot_used[FOREIGN_PAGES];
 static pagetable_t call_root[NCPU];     /* per hart: the table a user hypercall runs on */
 static pagetable_t trampoline_table;    /* second level: the trampoline's page alone */
 
-static long hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
+long dom0_hypercall(uint32_t number, uint32_t a0, uint32_t a1, uint32_t a2)
 {
     return sbi_call(HYPERCALL_EID, number, a0, a1, a2).error;
 }
@@ -56,6 +57,7 @@ static int find_window(void)
     int node = fdt_find_compatible(&fdt, -1, "xen,xen");
     if (node < 0 || fdt_reg(&fdt, node, 0, &base, &size) < 0 || size < 2 * USER_FOREIGN_SIZE)
         return -1;
+    window_gpa = base;
     foreign_gpa = base + size - USER_FOREIGN_SIZE;
     return 0;
 }
@@ -75,6 +77,7 @@ void platform_init(void)
     uint32_t at = (uint32_t)(uintptr_t)&privcmd_trampoline;
     trampoline_table[(at >> 12) & 0x3ff] = (at >> 12) << 10 | PTE_V | PTE_X | PTE_A;
     kprintf("  dom0: /dev/privcmd, foreign pages at window 0x%08x\n", (unsigned)foreign_gpa);
+    evtchn_init(window_gpa);
     mgmtport_init();
 }
 
@@ -145,7 +148,7 @@ static long unmap_gpfn(uint32_t gpfn)
     memset(&r, 0, sizeof r);
     r.domid = DOMID_SELF;
     r.gpfn = gpfn;
-    return hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
+    return dom0_hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
 }
 
 void platform_foreign_release(uint32_t gpa)
@@ -179,7 +182,7 @@ static long map_chunk(struct mm *mm, uint16_t dom, const uint64_t *gfns, uint32_
     b.idxs.p = (uint32_t)(uintptr_t)idxs;
     b.gpfns.p = (uint32_t)(uintptr_t)gpfns;
     b.errs.p = (uint32_t)(uintptr_t)errs;
-    long error = hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
+    long error = dom0_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, (uint32_t)(uintptr_t)&b, 0);
     if (error)
         return error;
     for (uint32_t i = 0; i < count; i++) {
@@ -278,7 +281,7 @@ static const struct device privcmd = { .name = "privcmd", .ioctl = privcmd_ioctl
 
 const struct device *platform_device(const char *name)
 {
-    static const struct device *const devices[] = { &privcmd, &mgmtport_device };
+    static const struct device *const devices[] = { &privcmd, &evtchn_device, &mgmtport_device };
     for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (strcmp(name, devices[i]->name) == 0)
             return devices[i];

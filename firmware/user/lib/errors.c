@@ -15,12 +15,15 @@ static const char *const messages[] = {
   [ENOMEM] = "out of memory",
   [EFAULT] = "bad address",
   [EBUSY] = "device or resource busy",
+  [EEXIST] = "already exists",
   [ENODEV] = "no such device",
   [EINVAL] = "invalid argument",
   [EMFILE] = "too many open files",
   [ENOTTY] = "inappropriate ioctl for device",
   [ENOSPC] = "no space left",
   [ENOSYS] = "no such system call",
+  [EOVERFLOW] = "events were lost: look again",
+  [ENOTCONN] = "not a port of this file",
 };
 
 const char *strerror(int error) {
