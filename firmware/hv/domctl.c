@@ -226,6 +226,9 @@ long domctl_op(struct vcpu *v)
         if (n->set == 0) {
             memset(n->name, 0, sizeof n->name);
             strlcpy(n->name, d->config.name, sizeof n->name);
+            n->pad = 0;
+            n->created_ns = ticks_to_ns(d->created_at);
+            n->now_ns = ticks_to_ns(time_now());
             return copy_to_guest(buffer, &op, sizeof op);
         }
         uint32_t length = 0;

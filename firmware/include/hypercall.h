@@ -580,7 +580,7 @@ struct xen_hvm_param {
 #define XEN_DOMCTL_max_vcpus        15  /* before any vCPU starts: how many of createdomain's it has */
 #define XEN_DOMCTL_scheduler_op     16
 #define XEN_DOMCTL_hyperlab_vcpustats 0x4c00    /* HyperLab's own (Xen has none): what a vCPU's exits were */
-#define XEN_DOMCTL_hyperlab_name    0x4c01      /* HyperLab's own: the domain's name, for the hypervisor's log and xl (Xen keeps it in xenstore only) */
+#define XEN_DOMCTL_hyperlab_name    0x4c01      /* HyperLab's own: the domain's name and start time, for the hypervisor's log and xl (Xen keeps both in xenstore only) */
 
 #define XEN_DOMCTL_CDF_hvm          (1u << 0)   /* required: every domain here is HVM */
 #define XEN_DOMCTL_CDF_hap          (1u << 1)   /* required: the G-stage */
@@ -722,6 +722,9 @@ struct xen_domctl_vcpustats {
 struct xen_domctl_hyperlab_name {
     uint32_t set;                   /* IN: 1 sets it from name, 0 reads it into name */
     char name[HYPERLAB_NAME_MAX];   /* IN or OUT */
+    uint32_t pad;
+    uint64_aligned_t created_ns;    /* OUT (reading): when the domain was built, in the hypervisor's system time */
+    uint64_aligned_t now_ns;        /* OUT (reading): the hypervisor's system time now (xl uptime: the difference) */
 };
 
 struct xen_domctl_max_vcpus {

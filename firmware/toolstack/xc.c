@@ -69,6 +69,18 @@ long xc_domain_pause(domid_t domid) { return simple(XEN_DOMCTL_pausedomain, domi
 long xc_domain_unpause(domid_t domid) { return simple(XEN_DOMCTL_unpausedomain, domid); }
 long xc_domain_destroy(domid_t domid) { return simple(XEN_DOMCTL_destroydomain, domid); }
 
+long xc_domain_uptime_ns(domid_t domid, uint64_t *uptime_ns)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_hyperlab_name;
+    op.domain = domid;
+    long error = xc_domctl(&op);
+    if (error == 0)
+        *uptime_ns = op.u.name.now_ns - op.u.name.created_ns;
+    return error;
+}
+
 long xc_domain_getinfo(domid_t domid, struct xen_domctl_getdomaininfo *info)
 {
     struct xen_domctl op;

@@ -25,11 +25,14 @@ const GOLDEN = join(import.meta.dirname, 'golden', 'dom0-session.txt');
 const options: HvOptions = { harts: 2, ramMiB: 256 };
 
 /**
- * What in a transcript depends on the moment, masked: CPU times, which pCPU
- * a vCPU is on, and whether it runs or waits at that instant (r and b).
+ * What in a transcript depends on the moment, masked: CPU times, uptimes,
+ * which pCPU a vCPU is on, and whether it runs or waits at that instant
+ * (r and b).
  */
 export function masked(text: string): string {
   return text.split('\n').map((line) => {
+    const uptime = /^(\S+ +\d+ )[ \d]\d:\d\d:\d\d$/.exec(line);
+    if (uptime) return `${uptime[1]}U`;
     const list = /^(\S+ +\d+ +\d+ +\d+ +)[r-][b-]([p-][s-][c-][d-] +)\d+\.\d$/.exec(line);
     if (list) return `${list[1]}??${list[2]}T`;
     const vcpu = /^(\S+ +\d+ +\d+ +)(\d+|-)( +)(\S+)( +)\d+\.\d( +.*)$/.exec(line);
@@ -54,6 +57,15 @@ async function dom0Session(session: HvSession): Promise<string> {
     await run('xl list');
     await run('xl info');
     await run('xl vcpu-list');
+    await run('xl uptime');
+    // Domain-0 has been up since the boot, its guests since /etc/rc made them: seconds, in xl's H:MM:SS.
+    const seconds = (name: string) => {
+      const [, h, m, s] = new RegExp(`^${name} +\\d+ +(\\d+):(\\d\\d):(\\d\\d)$`, 'm').exec(session.console(0).slice(start))!;
+      return 3600 * Number(h) + 60 * Number(m) + Number(s);
+    };
+    expect(seconds('Domain-0')).toBeGreaterThanOrEqual(seconds('guest1'));
+    expect(seconds('guest1')).toBeLessThan(60);
+    await run('xl uptime guest1 nosuch');
 
     // Paused, guest1 does not run: what is typed at it waits; unpaused, it answers.
     await run('xl pause guest1');
