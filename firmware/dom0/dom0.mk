@@ -7,15 +7,15 @@
 #                    management port) for the management daemon, /dev/evtchn
 #
 # Its initramfs holds the user programs of the native kernel's, domain 0's
-# own (init, which runs etc/rc before the shell, the toolstack's xl and
-# the management daemon mgmtd),
+# own (init, which runs etc/rc before the shell, the toolstack's xl, the
+# management daemon mgmtd and devtest, the test of the dom0 devices),
 # the domain configs under etc/xen/ and the guest kernel under boot/ (the
 # native kernel.elf, byte for byte).
 
 DOM0_BUILD       := $(SYS_BUILD)/dom0
 DOM0_KERNEL_SRCS := $(filter-out kernel/platform-native.c,$(KERNEL_SRCS)) $(wildcard kernel/dom0/*.c kernel/dom0/*.S)
 DOM0_CONFIGS     := $(wildcard dom0/etc/*.cfg)
-DOM0_PROGRAMS    := init xl mgmtd
+DOM0_PROGRAMS    := init xl mgmtd devtest
 DOM0_TOOLSTACK   := dom0/privcmd-env.c $(TOOLSTACK_SRCS) lib/fdt_write.c lib/kernel_image.c
 DOM0_HEADERS     := $(wildcard toolstack/*.h) include/hypercall.h include/privcmd.h include/evtchn.h lib/fdt_write.h lib/kernel_image.h
 
@@ -28,8 +28,8 @@ $(DOM0_BUILD)/mgmtd.elf: dom0/mgmtd.c toolstack/mgmt.c $(DOM0_TOOLSTACK) $(DOM0_
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -I toolstack -I lib $(USER_LDFLAGS) -o $@ $< toolstack/mgmt.c $(DOM0_TOOLSTACK) $(USER_LIB_OBJS) $(USER_LIBGCC)
 
-# init needs no toolstack.
-$(DOM0_BUILD)/init.elf: dom0/init.c $(USER_LIB_OBJS) $(USER_HEADERS) user/user.ld
+# init and the device test need no toolstack.
+$(DOM0_BUILD)/init.elf $(DOM0_BUILD)/devtest.elf: $(DOM0_BUILD)/%.elf: dom0/%.c $(USER_LIB_OBJS) $(USER_HEADERS) include/hypercall.h include/evtchn.h user/user.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $< $(USER_LIB_OBJS) $(USER_LIBGCC)
 

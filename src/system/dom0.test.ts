@@ -134,7 +134,7 @@ async function dom0Hypercalls(session: HvSession): Promise<string> {
 }
 
 describe('xl\'s watchers, on HyperLab (deterministic)', () => {
-  it('wait on /dev/evtchn: an idle domain 0 makes no hypercalls, and a guest\'s halt is acted on at once', { timeout: LONG },
+  it('wait on /dev/evtchn: an idle domain 0 makes no hypercalls, and a guest\'s halt is acted on at once; the device refuses bad input', { timeout: LONG },
     async () => {
       const session = startHyperLab(options);
       const run = async (line: string): Promise<void> => {
@@ -152,6 +152,16 @@ describe('xl\'s watchers, on HyperLab (deterministic)', () => {
         expect(await dom0Hypercalls(session)).toBe(before);
         await session.type(1, 'halt\r');
         await session.until('guest1 destroyed by its watcher', () => session.log().includes('d1 (guest1) destroyed'));
+        expect(await dom0Hypercalls(session)).not.toBe(before);
+
+        // /dev/evtchn itself, end to end and with bad input (firmware/dom0/devtest.c).
+        const from = session.console(0).length;
+        await run('devtest');
+        const report = session.console(0).slice(from);
+        expect(report).toMatch(/devtest: done: \d+ passed, 0 failed/);
+        expect(report).not.toContain('FAIL');
+        for (const line of ['VIRQ_DOM_EXC bound by another', 'a reads -> ', 'b notifies on a\'s port -> -107',
+          'one open more than the device holds -> -24', 'a write from a bad pointer -> -14']) expect(report).toContain(line);
         expect(await dom0Hypercalls(session)).not.toBe(before);
       } finally {
         await session.stop();

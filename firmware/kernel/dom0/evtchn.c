@@ -62,8 +62,8 @@ void evtchn_init(uint32_t window)
     shared = (volatile struct shared_info *)ioremap(window, PAGE_SIZE);
 }
 
-/* Port `port` fired: into the ring of every file it belongs to. lock held. */
-static void deliver(evtchn_port_t port)
+/* The files port `port` belongs to, a bit each. lock held. */
+static uint32_t receivers(evtchn_port_t port)
 {
     uint32_t to = 0;
     if (owner[port] != NO_USER)
@@ -71,6 +71,12 @@ static void deliver(evtchn_port_t port)
     for (int v = 0; v < VIRQS; v++)
         if (virqs[v].port == port)
             to |= virqs[v].users;
+    return to;
+}
+
+/* Port `port` fired: into the ring of every file in `to`. lock held. */
+static void deliver(evtchn_port_t port, uint32_t to)
+{
     for (int u = 0; u < USERS; u++) {
         if (!(to >> u & 1) || !users[u].used)
             continue;
@@ -100,9 +106,13 @@ void platform_soft_interrupt(void)
             while (ready) {
                 uint32_t bit = 1u << __builtin_ctz(ready);
                 ready &= ready - 1;
+                evtchn_port_t port = word * 32 + (uint32_t)__builtin_ctz(bit);
+                uint32_t to = receivers(port);
                 __atomic_fetch_or(&shared->evtchn_mask[word], bit, __ATOMIC_ACQ_REL);
+                if (to == 0)
+                    continue;       /* bound a moment ago, not yet recorded: pending and masked until it is */
                 __atomic_fetch_and(&shared->evtchn_pending[word], ~bit, __ATOMIC_ACQ_REL);
-                deliver(word * 32 + (uint32_t)__builtin_ctz(bit));
+                deliver(port, to);
             }
         }
     }
@@ -145,6 +155,13 @@ static void close_port(evtchn_port_t port)
 {
     struct evtchn_close close = { port };
     event_op(EVTCHNOP_close, &close);
+}
+
+/* Unmasks `port`: an event that came while it was masked is delivered now. */
+static void unmask(evtchn_port_t port)
+{
+    struct evtchn_unmask unmask = { port };
+    event_op(EVTCHNOP_unmask, &unmask);
 }
 
 static int user_of(struct file *f)
@@ -233,14 +250,17 @@ static int evtchn_write(struct file *f, uint32_t address, int n)
         acquire(&lock);
         int mine = holds(u, ports[i]);
         release(&lock);
-        struct evtchn_unmask unmask = { ports[i] };
         if (mine)
-            event_op(EVTCHNOP_unmask, &unmask);
+            unmask(ports[i]);
     }
     return count * (int)sizeof(uint32_t);
 }
 
-/* The new port `port` (or a negative errno) is user u's own. */
+/*
+ * The new port `port` (or a negative errno) is user u's own. An event may
+ * have come on it before it was recorded (a port bound to another's starts
+ * pending): the upcall left it masked and pending, and the unmask gives it.
+ */
 static int own(int u, long port)
 {
     if (port < 0)
@@ -248,6 +268,7 @@ static int own(int u, long port)
     acquire(&lock);
     owner[port] = (uint8_t)u;
     release(&lock);
+    unmask((evtchn_port_t)port);
     return (int)port;
 }
 
@@ -275,6 +296,8 @@ static int bind_virq(int u, uint32_t virq)
     release(&lock);
     if (raced)
         close_port(bind.port);
+    else
+        unmask(bind.port);          /* as own() */
     return (int)port;
 }
 
