@@ -291,6 +291,7 @@ struct vcpu {
     volatile int state;             /* enum vcpu_state; sched_lock */
     volatile int processor;         /* the pCPU it runs or queues on */
     volatile int in_guest;          /* between the last entry and the next exit */
+    int last_pcpu;                  /* the pCPU it was last loaded on (-1: none yet); vcpu_load */
     int suspended;                  /* blocked by HSM suspend (reports SUSPENDED) */
     uint32_t resume_address, resume_opaque;  /* HSM: where a start or non-retentive suspend resumes */
     int resume_pending;

@@ -24,6 +24,7 @@ void vcpu_init(struct vcpu *v, struct domain *d, int id)
     v->domain = d;
     v->id = id;
     v->state = VCPU_OFFLINE;
+    v->last_pcpu = -1;
     v->processor = (d->id + id) % host.npcpus;
     v->hard_affinity = v->soft_affinity = ~0u;
     v->timer_deadline = NO_DEADLINE;
@@ -87,21 +88,32 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *context)
  * Makes v's VS-level state the hart's: its CSRs and its domain's G-stage.
  * TLB entries of the domain's VMID are flushed when this hart last ran
  * another vCPU of the domain (they share the VMID but not the TLB a bare
- * hart would have), or an earlier build of the domain.
+ * hart would have), or an earlier build of the domain, or its G-stage
+ * changed since. The hart's instruction fetches are made coherent
+ * (FENCE.I) with what other harts wrote when v comes from another pCPU
+ * (its own FENCE.I ran there, not here) and for a new build or G-stage:
+ * its frames may have been another domain's code, decoded here, and been
+ * written since by the hart that built it (domain 0's, for xl create).
  */
 void vcpu_load(struct pcpu *p, struct vcpu *v)
 {
     struct domain *d = v->domain;
     csr_write(hgatp, d->hgatp);
     if (p->vmid_epoch[d->vmid] != d->vmid_epoch) {
+        fence_i();
         hfence_gvma_vmid(d->vmid);
         hfence_vvma_all();
         p->vmid_epoch[d->vmid] = d->vmid_epoch;
         d->last_vcpu_ran[p->id] = v->id;
-    } else if (d->last_vcpu_ran[p->id] != v->id) {
-        hfence_vvma_all();
-        d->last_vcpu_ran[p->id] = v->id;
+    } else {
+        if (v->last_pcpu != p->id)
+            fence_i();
+        if (d->last_vcpu_ran[p->id] != v->id) {
+            hfence_vvma_all();
+            d->last_vcpu_ran[p->id] = v->id;
+        }
     }
+    v->last_pcpu = p->id;
     csr_write(vsstatus, v->vsstatus);
     csr_write(vsie, v->vsie);
     csr_write(vstvec, v->vstvec);

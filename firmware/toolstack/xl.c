@@ -797,7 +797,7 @@ static int cmd_create(int argc, char **argv)
         return XL_ERROR;
     }
     for (int i = 1; i < argc; i++)
-        if (argv[i] != file && argv[i][0] != '-' && xlcfg_read(&cfg, "command line", argv[i], (uint32_t)strlen(argv[i])) < 0) {
+        if (argv[i] != file && argv[i][0] != '-' && xlcfg_read(&cfg, XLCFG_COMMAND_LINE, argv[i], (uint32_t)strlen(argv[i])) < 0) {
             xl_print("%s\nFailed to parse config: Invalid argument\n", cfg.error);
             return XL_ERROR;
         }

@@ -229,6 +229,7 @@ static int setting(struct scanner *s)
     struct xlcfg_setting fresh;
     memset(&fresh, 0, sizeof fresh);
     fresh.key = key;
+    fresh.source = s->source;
     fresh.line = line;
     if (s->token == T_LBRACKET) {
         fresh.type = XLCFG_LIST;
@@ -296,9 +297,19 @@ static const char *const known_keys[] = {
     "extra", "on_poweroff", "on_reboot", "on_crash", "on_watchdog", "disk", "uuid",
 };
 
+/* Where a setting came from, for a message: "line 3", or "command line" for an override. */
+static const char *place(const struct xlcfg_setting *s, char *text, uint32_t size)
+{
+    if (s->source && strcmp(s->source, XLCFG_COMMAND_LINE) == 0)
+        return XLCFG_COMMAND_LINE;
+    snprintf(text, size, "line %d", s->line);
+    return text;
+}
+
 static int reject(char *error, const struct xlcfg_setting *s, const char *why)
 {
-    snprintf(error, XLCFG_ERROR, "%s (line %d): %s", s->key, s->line, why);
+    char where[24];
+    snprintf(error, XLCFG_ERROR, "%s (%s): %s", s->key, place(s, where, sizeof where), why);
     return -1;
 }
 
@@ -482,9 +493,10 @@ int xl_domain_config(const struct xlcfg *cfg, struct xl_domain_config *dc, char 
         int known = 0;
         for (uint32_t k = 0; k < sizeof known_keys / sizeof known_keys[0]; k++)
             known |= strcmp(cfg->settings[i].key, known_keys[k]) == 0;
+        char where[24];
         if (!known && dc->unknown++ == 0)
-            snprintf(dc->warning, sizeof dc->warning, "warning: %s (line %d) is not a setting xl knows: ignored",
-                     cfg->settings[i].key, cfg->settings[i].line);
+            snprintf(dc->warning, sizeof dc->warning, "warning: %s (%s) is not a setting xl knows: ignored",
+                     cfg->settings[i].key, place(&cfg->settings[i], where, sizeof where));
     }
     return 0;
 }

@@ -36,9 +36,13 @@ struct xlcfg_value {
     uint32_t number;
 };
 
+/* The source name xlcfg_read takes for key=value settings given after the file on xl's command line. */
+#define XLCFG_COMMAND_LINE "command line"
+
 struct xlcfg_setting {
     const char *key;
     uint8_t type;                       /* enum xlcfg_type */
+    const char *source;                 /* what xlcfg_read was given: a file, or XLCFG_COMMAND_LINE */
     int line;
     struct xlcfg_value value;           /* STRING, NUMBER */
     int count;                          /* LIST */

@@ -78,7 +78,7 @@ async function build(session: HvSession): Promise<void> {
     expect(dom0).toContain('# xl pause nosuch\nnosuch is an invalid domain identifier (rc=-6)\n');
     expect(dom0).toContain('# xl destroy 0\nNot destroying domain 0; use -f to force.\n');
     expect(dom0).toContain('# xl create /etc/xen/small.cfg vcpus=9\nParsing config from /etc/xen/small.cfg\n'
-      + 'vcpus (line 1): must be from 1 to 8\nFailed to parse config: Invalid argument\n');
+      + 'vcpus (command line): must be from 1 to 8\nFailed to parse config: Invalid argument\n');
     expect(masked).toMatch(/# xl list small\n.*\nsmall {40}4     8     1     [r-][b-]---- T\n/);
     expect(dom0).toContain('builder: ok: small after xl destroy -> -3, -ESRCH');
     expect(dom0).toMatch(/# xl top -b -d 1\nxentop - \d\d:\d\d:\d\d   Xen 0\.1\n3 domains: \d running, \d blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown \n/);

@@ -3,7 +3,8 @@
  * built-in domain 0, the kernel's dom0 build (kernel-dom0.elf), alone; its /etc/rc starts guest1 and guest2 with
  * `xl create`, and a shell session drives the toolstack from domain 0's
  * console: xl list, info, vcpu-list, pause and unpause (the paused guest's
- * console stops and resumes), shutdown (refused without PV drivers, as Xen's xl does), shutdown -F
+ * console stops and resumes), reboot -F (the watcher builds it again, with
+ * a new id), shutdown (refused without PV drivers, as Xen's xl does), shutdown -F
  * (the watcher destroys it), destroy, create again, and the errors of a
  * missing config, a bad setting, a duplicate name and too little memory,
  * none of which leaves anything behind. The session's transcript, with the
@@ -75,6 +76,18 @@ async function dom0Session(session: HvSession): Promise<string> {
     await run('xl unpause guest1');
     await session.until('guest1\'s answer', () => session.console(1).includes('\nafter the pause\n'));
 
+    // Rebooted (-F: it has no PV drivers), guest1 is built again by its watcher: a new id, as on Xen.
+    const welcomes = (console: number) => session.console(console).split('Welcome to HyperLab').length;
+    const upAgain = (console: number, before: number[]) => welcomes(console) > before[console];
+    const beforeReboot = Array.from({ length: 8 }, (_, console) => welcomes(console));
+    await run('xl reboot -F guest1');
+    const rebuilt = () => /^d(\d) \(guest1\): HVM/m.exec(log().split('d1 (guest1) rebooted')[1] ?? '');
+    await session.until('guest1 built again', () => rebuilt() !== null);
+    const again = Number(rebuilt()![1]);
+    expect(again).toBe(3);
+    await session.until('guest1\'s second boot', () => upAgain(consoleOf(session, again), beforeReboot));
+    await run('xl list guest1');
+
     // Shut down: refused without PV drivers, as Xen's xl does; with -F, guest2's watcher (left by xl create) destroys it.
     await run('xl shutdown guest2');
     await run('xl shutdown -F guest2');
@@ -91,10 +104,9 @@ async function dom0Session(session: HvSession): Promise<string> {
 
     // Destroyed, created again: its memory goes back and is taken again.
     await run('xl destroy guest1');
-    await session.until('guest1 destroyed', () => log().includes('d1 (guest1) destroyed'));
+    await session.until('guest1 destroyed', () => log().includes(`d${again} (guest1) destroyed`));
     await run('xl info');
-    const welcomes = (console: number) => session.console(console).split('Welcome to HyperLab').length;
-    const before = [1, 3].map(welcomes);
+    const before = Array.from({ length: 8 }, (_, console) => welcomes(console));
     await run('xl create /etc/xen/guest3.cfg');
     await session.until('guest3 described', () => /^d\d \(guest3\): HVM/m.test(log()));
     // A new id (ids go up, as Xen's: the one the failed create above took is not given again either), and
@@ -102,7 +114,7 @@ async function dom0Session(session: HvSession): Promise<string> {
     const id = Number(/^d(\d) \(guest3\): HVM/m.exec(log())![1]);
     expect(id).toBeGreaterThan(2);
     const console = consoleOf(session, id);
-    await session.until('guest3\'s shell', () => welcomes(console) > before[console === 1 ? 0 : 1]);
+    await session.until('guest3\'s shell', () => upAgain(console, before));
     await run('xl list');
     expect(session.log()).not.toMatch(/panic|crashed/);
     return session.console(0).slice(start);
