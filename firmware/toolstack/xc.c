@@ -69,15 +69,17 @@ long xc_domain_pause(domid_t domid) { return simple(XEN_DOMCTL_pausedomain, domi
 long xc_domain_unpause(domid_t domid) { return simple(XEN_DOMCTL_unpausedomain, domid); }
 long xc_domain_destroy(domid_t domid) { return simple(XEN_DOMCTL_destroydomain, domid); }
 
-long xc_domain_uptime_ns(domid_t domid, uint64_t *uptime_ns)
+long xc_domain_uptime_ns(domid_t domid, uint64_t *uptime_ns, uint64_t *now_ns)
 {
     struct xen_domctl op;
     memset(&op, 0, sizeof op);
     op.cmd = XEN_DOMCTL_hyperlab_name;
     op.domain = domid;
     long error = xc_domctl(&op);
-    if (error == 0)
+    if (error == 0) {
         *uptime_ns = op.u.name.now_ns - op.u.name.created_ns;
+        *now_ns = op.u.name.now_ns;
+    }
     return error;
 }
 

@@ -38,8 +38,8 @@ long xc_domain_pause(domid_t domid);
 long xc_domain_unpause(domid_t domid);
 long xc_domain_destroy(domid_t domid);
 long xc_domain_getinfo(domid_t domid, struct xen_domctl_getdomaininfo *info);
-/* How long ago domain domid was built (HyperLab's XEN_DOMCTL_hyperlab_name; Xen's xl reads xenstore). */
-long xc_domain_uptime_ns(domid_t domid, uint64_t *uptime_ns);
+/* How long ago domain domid was built, and the hypervisor's time since power-on (HyperLab's XEN_DOMCTL_hyperlab_name; Xen's xl reads xenstore). */
+long xc_domain_uptime_ns(domid_t domid, uint64_t *uptime_ns, uint64_t *now_ns);
 /* populate_physmap of `count` frames from gfn `first` on, for domid: how many it got. */
 long xc_domain_populate(domid_t domid, xen_ulong_t first, uint32_t count);
 long xc_vcpu_setcontext(domid_t domid, uint32_t vcpu, const struct vcpu_guest_context *context);

@@ -511,8 +511,8 @@ static void uptime_text(char *text, uint32_t size, uint64_t ns, int short_mode)
 /* One domain's line; 0, or -1 if it went meanwhile. */
 static int uptime_row(domid_t domid, int short_mode)
 {
-    uint64_t up = 0;
-    if (xc_domain_uptime_ns(domid, &up) < 0)
+    uint64_t up = 0, host = 0;
+    if (xc_domain_uptime_ns(domid, &up, &host) < 0)
         return -1;
     char text[40];
     uptime_text(text, sizeof text, up, short_mode);
@@ -524,8 +524,6 @@ static int uptime_row(domid_t domid, int short_mode)
     }
     if (short_mode) {
         /* Xen gives the wall-clock time first; this machine has none, so the hypervisor's uptime stands in */
-        uint64_t host = 0;
-        xc_domain_uptime_ns(0, &host);
         char now[40];
         uint32_t s = (uint32_t)(host / 1000000000ull);
         snprintf(now, sizeof now, "%02u:%02u:%02u", (unsigned)(s / 3600 % 24), (unsigned)(s / 60 % 60), (unsigned)(s % 60));
