@@ -2,15 +2,17 @@
  * privcmd-env.c: where the toolstack library (firmware/toolstack) runs in
  * domain 0's user space: hypercalls and foreign mappings through
  * /dev/privcmd (include/privcmd.h), files from the initramfs, output on
- * stdout, names kept by the hypervisor (XEN_DOMCTL_hyperlab_name; xenstore
- * is not here yet), and a process per created domain that does what its
- * on_poweroff, on_reboot and on_crash say, as Xen's xl daemon does. Linked
- * into xl and the other domain-0 programs.
+ * stdout, each domain's entries in xenstore (/local/domain/N, as libxl
+ * writes them; the hypervisor is told the name too, for its log), and a
+ * process per created domain that does what its on_poweroff, on_reboot and
+ * on_crash say, as Xen's xl daemon does. Linked into xl and the other
+ * domain-0 programs.
  */
 #include "libc.h"
 #include "privcmd.h"
 #include "evtchn.h"
 #include "xl.h"
+#include "xs.h"
 
 static int privcmd = -1;
 
@@ -84,20 +86,95 @@ static long hyperlab_name(domid_t domid, int set, char *name)
     return error;
 }
 
+/* xenstored, reached on first use; 0 while none runs (domain 0 started `single`, before /etc/rc). */
+static struct xs_handle *store(void)
+{
+    static struct xs_handle *handle;
+    static int tried;
+    int error;
+    if (!handle && !tried) {
+        tried = 1;
+        handle = xs_open(&error);
+    }
+    return handle;
+}
+
+/*
+ * A domain's name is xenstore's /local/domain/N/name, as Xen's; a domain
+ * the hypervisor built at boot (dom0less) has none there, and is known by
+ * the name the hypervisor has for it.
+ */
 const char *xl_name_of(domid_t domid)
 {
     static char names[4][HYPERLAB_NAME_MAX];
     static int next;
     char *name = names[next++ % 4];         /* a few calls' answers live at once (xl prints two names on a line) */
+    char path[40];
+    snprintf(path, sizeof path, "/local/domain/%u/name", (unsigned)domid);
+    if (store() && xs_read(store(), XBT_NULL, path, name, HYPERLAB_NAME_MAX) > 0)
+        return name;
     return hyperlab_name(domid, 0, name) == 0 && name[0] ? name : 0;
 }
 
-void xl_remember(domid_t domid, const struct xl_domain_config *config)
+/* Writes key under /local/domain/N (value, or a directory if value is 0): 0, or an errno. */
+static int put_key(struct xs_handle *h, const char *home, const char *key, const char *value,
+                   const struct xs_permissions *perms, uint32_t count)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s/%s", home, key);
+    int error = value ? xs_write(h, XBT_NULL, path, value, (uint32_t)strlen(value)) : xs_mkdir(h, XBT_NULL, path);
+    if (error == 0 && perms)
+        error = xs_set_permissions(h, XBT_NULL, path, perms, count);
+    return error;
+}
+
+/*
+ * libxl's entries for a new domain: /local/domain/N domain 0's, which the
+ * domain may read (name, domid), with the directories it may write itself
+ * (data, control, device); then its ring goes to xenstored.
+ */
+static int store_domain(struct xs_handle *h, domid_t domid, const char *name, const struct xl_store *ring)
+{
+    char home[32], id[8];
+    const struct xs_permissions readable[2] = { { 0, XS_PERM_NONE }, { domid, XS_PERM_READ } };
+    const struct xs_permissions own[1] = { { domid, XS_PERM_NONE } };
+    snprintf(home, sizeof home, "/local/domain/%u", (unsigned)domid);
+    snprintf(id, sizeof id, "%u", (unsigned)domid);
+    xs_rm(h, XBT_NULL, home);               /* what a domain with this id before left behind */
+    int error = xs_mkdir(h, XBT_NULL, home);
+    if (error == 0)
+        error = xs_set_permissions(h, XBT_NULL, home, readable, 2);
+    if (error == 0)
+        error = put_key(h, home, "name", name, 0, 0);
+    if (error == 0)
+        error = put_key(h, home, "domid", id, 0, 0);
+    static const char *const writable[] = { "data", "control", "device" };
+    for (uint32_t i = 0; error == 0 && i < ARRAY_SIZE(writable); i++)
+        error = put_key(h, home, writable[i], 0, own, 1);
+    if (error == 0 && ring)
+        error = xs_introduce_domain(h, domid, ring->gfn, ring->port);
+    return error;
+}
+
+void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *ring)
 {
     char name[HYPERLAB_NAME_MAX];
     strlcpy(name, config->name, sizeof name);
     if (hyperlab_name(domid, 1, name) < 0)
         dprintf(STDERR, "xl: the hypervisor did not take d%u's name %s\n", (unsigned)domid, name);
+    int error = store() ? store_domain(store(), domid, config->name, ring) : 0;
+    if (error < 0)
+        dprintf(STDERR, "xl: xenstore did not take d%u (%s): %s\n", (unsigned)domid, config->name, strerror(error));
+}
+
+void xl_forget(domid_t domid)
+{
+    char home[32];
+    if (!store() || domid == 0)
+        return;
+    snprintf(home, sizeof home, "/local/domain/%u", (unsigned)domid);
+    xs_release_domain(store(), domid);      /* -ENOENT for one that had no ring: nothing to give back */
+    xs_rm(store(), XBT_NULL, home);
 }
 
 /* A whole file of the initramfs, in memory that lasts until the next call. */
@@ -212,7 +289,7 @@ static void watch(domid_t domid, const struct xl_domain_config *config)
                    : reason == SHUTDOWN_crash ? config->on_crash : config->on_poweroff;
         if (action == XL_ACTION_PRESERVE)
             exit(0);
-        xc_domain_destroy(domid);
+        xl_destroy_domain(domid);
         if (action != XL_ACTION_RESTART && action != XL_ACTION_RENAME_RESTART)
             exit(0);
         long again = xl_create_domain(config, 0);

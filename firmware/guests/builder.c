@@ -351,7 +351,7 @@ static void as_dom0(void)
     check(error == 0 && vcpu.online && vcpu.cpu == 1 && vcpu.cpu_time > 0, "getvcpuinfo of d3's vCPU 0", error,
           "online, ran, on pCPU 1");
 
-    xl_remember(built, &dc);
+    xl_remember(built, &dc, 0);
     expect(xl("xl list"), 0, "xl list", "0");
     expect(xl("xl vcpu-list web"), 0, "xl vcpu-list web", "0");
     expect(xl("xl info"), 0, "xl info", "0");

@@ -53,16 +53,21 @@
 #define ECHILD  10
 #define EAGAIN  11
 #define ENOMEM  12
+#define EACCES  13
 #define EFAULT  14
 #define EBUSY   16
 #define EEXIST  17
 #define ENODEV  19
+#define EISDIR  21
 #define EINVAL  22
 #define EMFILE  24
 #define ENOTTY  25
 #define ENOSPC  28
+#define EROFS   30
 #define ENOSYS  38
+#define ENOTEMPTY 39
 #define EOVERFLOW 75
+#define EISCONN 106
 #define ENOTCONN 107
 
 #define SYSINFO_NAME 32

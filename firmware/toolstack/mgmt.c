@@ -687,14 +687,14 @@ void mgmt_handle_line(const char *line, uint32_t length)
         else if (strcmp(name, "unpause") == 0)
             done(id, xc_domain_unpause((domid_t)domid), "it is not paused");
         else if (strcmp(name, "destroy") == 0)
-            done(id, domid == 0 ? -XEN_EPERM : xc_domain_destroy((domid_t)domid),
+            done(id, domid == 0 ? -XEN_EPERM : xl_destroy_domain((domid_t)domid),
                  domid == 0 ? "domain 0 is not destroyed" : "destroydomain refused: it is on its way out");
         else if (strcmp(name, "mem-max") == 0) {
             const struct field *kib = get(&r, "kib");
             if (!kib || kib->kind != F_NUMBER || !kib->number_ok || kib->number <= 0)
                 fail(id, "bad-argument", "\"kib\" (the most memory, in KiB) is missing");
             else
-                done(id, xc_domain_max_mem((domid_t)domid, (uint64_t)kib->number),
+                done(id, xl_set_max_mem((domid_t)domid, (uint64_t)kib->number),
                      "max_mem refused: a multiple of 4 KiB up to 1 GiB");
         } else if (strcmp(name, "sched-credit") == 0)
             op_sched_credit(&r, id, domid);

@@ -184,6 +184,19 @@ long xc_domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max)
     return error ? error : (long)op.u.getdomaininfolist.num_domains;
 }
 
+long xc_evtchn_alloc_unbound(domid_t dom, domid_t remote_dom)
+{
+    struct evtchn_alloc_unbound alloc = { dom, remote_dom, 0 };
+    long error = xc_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, address_of(&alloc), 0);
+    return error ? error : (long)alloc.port;
+}
+
+long xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param param = { domid, 0, index, value };
+    return xc_hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, address_of(&param), 0);
+}
+
 /* ---- the domain builder ---- */
 
 /* Puts n bytes (zeros if data is 0) at guest-physical gpa of the domain, MAP_CHUNK frames at a time. */
@@ -228,33 +241,35 @@ long xc_domain_build(struct xc_build *b, const char **error)
     static uint8_t tree[DTB_MAX];       /* one build at a time: the toolstack's lock */
     if (b->memory_kib == 0 || b->memory_kib % 4 || b->vcpus < 1 || b->vcpus > GUEST_BOARD_VCPUS)
         return fail(error, "memory or vCPUs out of range", -XEN_EINVAL);
-    uint32_t bytes = b->memory_kib * 1024, frames = bytes / XC_PAGE_SIZE;
-    long result = xc_domain_max_mem(b->domid, b->memory_kib);
+    uint32_t ram = b->memory_kib * 1024;                        /* what the domain is told it has */
+    uint32_t bytes = ram + XC_MAGIC_PAGES * XC_PAGE_SIZE, frames = bytes / XC_PAGE_SIZE;
+    long result = xc_domain_max_mem(b->domid, b->memory_kib + XC_MAGIC_KIB);
     if (result < 0)
         return fail(error, "max_mem refused", result);
     result = xc_domain_populate(b->domid, GUEST_RAM_BASE / XC_PAGE_SIZE, frames);
     if (result != (long)frames)
         return fail(error, "not enough free memory for its RAM", result < 0 ? result : -XEN_ENOMEM);
 
-    struct kernel_sink sink = { .ram_base = GUEST_RAM_BASE, .ram_size = bytes, .put = put, .context = b };
+    struct kernel_sink sink = { .ram_base = GUEST_RAM_BASE, .ram_size = ram, .put = put, .context = b };
     uint32_t end;
     if (kernel_place(b->kernel, b->kernel_size, &sink, &b->entry, &end, error) < 0)
         return -XEN_EINVAL;
 
     struct guest_board board = {
-        .vcpus = b->vcpus, .memory_bytes = bytes, .timebase_hz = b->timebase_hz, .isa = b->isa,
+        .vcpus = b->vcpus, .memory_bytes = ram, .timebase_hz = b->timebase_hz, .isa = b->isa,
         .bootargs = b->bootargs, .xen_base = GUEST_XEN_BASE, .xen_size = GUEST_XEN_SIZE,
     };
     int size = fdt_write_guest_board(&board, tree, sizeof tree);
     if (size < 0)
         return fail(error, "its device tree does not fit", -XEN_EINVAL);
-    uint32_t top = GUEST_RAM_BASE + bytes < DTB_LIMIT ? GUEST_RAM_BASE + bytes : DTB_LIMIT;
+    uint32_t top = GUEST_RAM_BASE + ram < DTB_LIMIT ? GUEST_RAM_BASE + ram : DTB_LIMIT;
     uint32_t at = (top - (uint32_t)size) & ~(DTB_ALIGN - 1);
     if (at < end || at < GUEST_RAM_BASE)
         return fail(error, "no room for its device tree above the kernel", -XEN_ENOMEM);
     if (put(b, at, tree, (uint32_t)size) < 0)
         return fail(error, "its memory could not be mapped", -XEN_EFAULT);
     b->dtb_gpa = at;
+    b->store_gfn = (GUEST_RAM_BASE + bytes) / XC_PAGE_SIZE - 1 - XC_MAGIC_STORE;   /* populated frames are scrubbed */
 
     struct vcpu_guest_context context;
     memset(&context, 0, sizeof context);

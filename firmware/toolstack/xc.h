@@ -50,6 +50,23 @@ long xc_physinfo(struct xen_sysctl_physinfo *info);
 /* getdomaininfolist from domain 0 on, up to max entries: how many, or an errno. */
 long xc_domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max);
 
+/* alloc_unbound: a port of domain dom that remote_dom may bind to; the port, or an errno. */
+long xc_evtchn_alloc_unbound(domid_t dom, domid_t remote_dom);
+long xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value);
+
+/*
+ * A domain's special frames, as Xen's HVM builder keeps them: frames
+ * just above the RAM its device tree describes, so that an unmodified
+ * kernel never uses them, counted in its maximum beside that RAM (as
+ * libxl adds its own pages to a domain's). Frame XC_MAGIC_STORE (from the
+ * top) is its xenstore ring (HVM_PARAM_STORE_PFN), XC_MAGIC_CONSOLE its
+ * console ring (HVM_PARAM_CONSOLE_PFN).
+ */
+#define XC_MAGIC_PAGES   2
+#define XC_MAGIC_KIB     (XC_MAGIC_PAGES * 4)
+#define XC_MAGIC_STORE   0
+#define XC_MAGIC_CONSOLE 1
+
 /* What xc_domain_build makes of a domain: the board it sees and its kernel. */
 struct xc_build {
     domid_t domid;                  /* created (xc_domain_create) with `vcpus` vCPUs, paused */
@@ -62,12 +79,14 @@ struct xc_build {
     uint32_t timebase_hz;
     /* out */
     uint32_t entry, dtb_gpa;
+    uint32_t store_gfn;             /* its xenstore ring's frame (zeroed), for the caller to introduce */
 };
 
 /*
- * Builds domain b->domid: max_mem, its RAM populated, the kernel loaded,
- * its device tree (the board of firmware/lib/fdt_write.h) at the top of
- * its RAM, 2 MiB-aligned as QEMU puts one, and vCPU 0 set to start at the
+ * Builds domain b->domid: max_mem, its RAM and special frames populated,
+ * the kernel loaded, its device tree (the board of firmware/lib/fdt_write.h)
+ * at the top of its RAM, 2 MiB-aligned as
+ * QEMU puts one, and vCPU 0 set to start at the
  * entry with a0 = 0 and a1 = the tree. It stays paused: unpausing it is
  * the caller's last step. 0, or an errno with *error saying what failed.
  */

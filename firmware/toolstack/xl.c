@@ -380,6 +380,11 @@ static int parse_memory(const char *text, uint64_t *kib)
     return 0;
 }
 
+long xl_set_max_mem(domid_t domid, uint64_t kib)
+{
+    return xc_domain_max_mem(domid, kib + (domid ? XC_MAGIC_KIB : 0));
+}
+
 static int cmd_mem_max(int argc, char **argv)
 {
     uint64_t kib;
@@ -394,7 +399,7 @@ static int cmd_mem_max(int argc, char **argv)
         xl_print("invalid memory size: %s\n", argv[2]);
         return XL_ERROR;
     }
-    if (xc_domain_max_mem((domid_t)domid, kib) < 0) {
+    if (xl_set_max_mem((domid_t)domid, kib) < 0) {
         xl_print("cannot set domid %d static max memory to : %s\n", domid, argv[2]);
         return XL_ERROR;
     }
@@ -454,7 +459,7 @@ static int cmd_destroy(int argc, char **argv)
         xl_print("Not destroying domain 0; use -f to force.\n");
         return XL_ERROR;
     }
-    long error = xc_domain_destroy((domid_t)domid);
+    long error = xl_destroy_domain((domid_t)domid);
     if (error < 0)
         xl_print("destroy failed (rc=%ld)\n", error);
     return error < 0 ? XL_ERROR : 0;
@@ -750,16 +755,35 @@ long xl_create_domain(const struct xl_domain_config *c, int paused)
             why = "its cpus are not this host's";
     }
     if (error == 0 && c->maxmem_mib > c->memory_mib)
-        error = xc_domain_max_mem(domid, c->maxmem_mib * 1024);
+        error = xl_set_max_mem(domid, c->maxmem_mib * 1024);
+    struct xl_store store = { b.store_gfn, 0 };
+    long port = error < 0 ? error : xc_evtchn_alloc_unbound(domid, 0);
+    if (port < 0 && error == 0)
+        why = "no event channel for its xenstore ring";
+    if (port >= 0) {
+        store.port = (uint32_t)port;
+        error = xc_hvm_param_set(domid, HVM_PARAM_STORE_PFN, store.gfn);
+        if (error == 0)
+            error = xc_hvm_param_set(domid, HVM_PARAM_STORE_EVTCHN, store.port);
+        if (error < 0)
+            why = "its xenstore parameters were refused";
+    } else
+        error = port;
     if (error < 0) {
         xl_print("libxl: error: domain %u: %s (%ld)\n", (unsigned)domid, why, error);
         xc_domain_destroy(domid);
         return error;
     }
-    xl_remember(domid, c);
+    xl_remember(domid, c, &store);
     if (!paused)
         xc_domain_unpause(domid);
     return domid;
+}
+
+long xl_destroy_domain(domid_t domid)
+{
+    xl_forget(domid);
+    return xc_domain_destroy(domid);
 }
 
 static int cmd_create(int argc, char **argv)

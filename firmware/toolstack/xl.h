@@ -8,7 +8,10 @@
  *   xl_print      writes text to the user (stdout)
  *   xl_name_of    a domain's name (xenstore's /local/domain/N/name), 0 if none
  *   xl_read_file  a file's bytes (a config in /etc/xen, a kernel in /boot)
- *   xl_remember   keeps a created domain's name and config (writes xenstore)
+ *   xl_remember   records a created domain: its name for the hypervisor's
+ *                 log, and in xenstore its /local/domain/N entries, and
+ *                 hands xenstored its store ring (XS_INTRODUCE)
+ *   xl_forget     undoes that, before the domain is destroyed
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
  *   xl_now_ns     the time (any fixed origin) and xl_sleep_ms: for xl top's CPU %
  *   xl_watch      after a create: follows the domain and does what its
@@ -28,7 +31,12 @@ void xl_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *xl_name_of(domid_t domid);
 /* The bytes of file `path` and their count in *size, or 0 (*error: why). The bytes stay valid until the next call. */
 const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error);
-void xl_remember(domid_t domid, const struct xl_domain_config *config);
+/* The domain's xenstore ring: the frame and the port (of the domain's) that domain 0 binds to. */
+struct xl_store {
+    uint32_t gfn, port;
+};
+void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *store);
+void xl_forget(domid_t domid);
 const char *xl_vcpu_isa(void);
 uint64_t xl_now_ns(void);
 void xl_sleep_ms(uint32_t ms);
@@ -38,6 +46,12 @@ int xl_main(int argc, char **argv);
 
 /* The domain `which` names, by id ("2") or by name ("web"): its id, or -1 if there is none. */
 int xl_domain_named(const char *which);
+
+/* A domain's maximum memory as xl mem-max sets it: kib of RAM, and a DomU's special frames (xc.h) beside. */
+long xl_set_max_mem(domid_t domid, uint64_t kib);
+
+/* Destroys domain domid as the toolstack does: its xenstore entries and ring go first. 0, or an errno. */
+long xl_destroy_domain(domid_t domid);
 
 /* `xl create`'s work on a configuration already read: the new domain's id, or a negative errno (said why). Not watched: the caller calls xl_watch. */
 long xl_create_domain(const struct xl_domain_config *config, int paused);

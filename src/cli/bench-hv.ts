@@ -23,9 +23,13 @@
  *     (exits.c's last two phases); and an event channel round trip
  *     between domain 0 and a DomU (firmware/guests/evtchn.c's 50, each a
  *     send and a SCHEDOP_block until the answer, at both ends), in HS and
- *     in VS+VU instructions of each domain (deterministic clock, 2 harts).
+ *     in VS+VU instructions of each domain (deterministic clock, 2 harts);
+ *  7. a xenstore read and a write from a program in Domain-0
+ *     (firmware/dom0/xsbench.c, 200 of each through /dev/xenbus and
+ *     xenstored), in instructions of all modes and both harts per request
+ *     (deterministic clock, the default image).
  *
- *   npm run bench:hv [-- --only cpu|kernel|exits|boot|create|hypercall]
+ *   npm run bench:hv [-- --only cpu|kernel|exits|boot|create|hypercall|xenstore]
  */
 import { readFileSync } from 'node:fs';
 import { MODE_M, MODE_S, MODE_U, MODE_VS, MODE_VU, RETIRED, RETIRED_BY_VMID, VM_EXITS } from '../machine/counters.ts';
@@ -347,9 +351,32 @@ function hypercallCosts(): void {
     `(d0 ${per(c.byVmid[0])}, d1 ${per(c.byVmid[1])}; M ${per(c.byMode[0])}), ${(c.exits / roundTrips).toFixed(1)} exits, per round trip\n`);
 }
 
+function xenstoreCosts(): void {
+  console.log('7. A xenstore read and write from Domain-0 (firmware/dom0/xsbench.c through /dev/xenbus and xenstored; 2 harts, deterministic)');
+  const rig = new Rig(2, true, { image: bytes('hypervisor.elf') });
+  const prompted = (u: number) => /\n\$ $/.test(rig.text[u].replace(/\r/g, ''));
+  rig.runUntil('all three prompts', () => [0, 1, 2].every(prompted));
+  rig.type(0, 'xsbench\r');
+  const marker: Marker = (line) => {
+    const match = /^xsbench: (reads|writes) (begin|end)$/.exec(line);
+    return match ? [match[1], match[2] as 'begin' | 'end'] : undefined;
+  };
+  const phases = runPhases(rig, 0, marker, 'xsbench', (p) => p.get('writes')?.end !== undefined);
+  const done = /xsbench: (\d+) reads and \d+ writes(: FAILED)?/.exec(rig.text[0].replace(/\r/g, ''));
+  if (!done || done[2]) throw new Error(`xsbench failed:\n${rig.text[0]}`);
+  const rounds = Number(done[1]);
+  for (const name of ['reads', 'writes']) {
+    const c = phaseCounts(phases, name);
+    console.log(`   a ${name.slice(0, -1)}: ${count(c.instructions / rounds)} instructions (HS ${count(c.byMode[1] / rounds)}, ` +
+      `VS+VU ${count((c.byMode[3] + c.byMode[4]) / rounds)}), ${(c.exits / rounds).toFixed(1)} exits, per request`);
+  }
+  console.log('');
+}
+
 export async function benchmarkHypervisor(args: string[]): Promise<number> {
   const only = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : undefined;
-  const parts: Record<string, () => void> = { cpu: cpuShare, kernel: kernelBench, exits: exitCosts, boot, create, hypercall: hypercallCosts };
+  const parts: Record<string, () => void> = { cpu: cpuShare, kernel: kernelBench, exits: exitCosts, boot, create, hypercall: hypercallCosts,
+    xenstore: xenstoreCosts };
   if (only !== undefined && !(only in parts)) {
     console.error(`bench:hv: --only takes one of ${Object.keys(parts).join(', ')}`);
     return 2;

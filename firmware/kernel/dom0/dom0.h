@@ -19,4 +19,8 @@ extern const struct device evtchn_device;
 void mgmtport_init(void);
 extern const struct device mgmtport_device;
 
+/* xenbus.c: /dev/xenbus (xenstore's clients) and /dev/xenbus_backend (xenstored). */
+void xenbus_init(void);
+extern const struct device xenbus_device, xenbus_backend_device;
+
 #endif

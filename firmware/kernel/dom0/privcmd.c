@@ -79,6 +79,7 @@ void platform_init(void)
     kprintf("  dom0: /dev/privcmd, foreign pages at window 0x%08x\n", (unsigned)foreign_gpa);
     evtchn_init(window_gpa);
     mgmtport_init();
+    xenbus_init();
 }
 
 /* ---- hypercalls from user space ---- */
@@ -281,7 +282,9 @@ static const struct device privcmd = { .name = "privcmd", .ioctl = privcmd_ioctl
 
 const struct device *platform_device(const char *name)
 {
-    static const struct device *const devices[] = { &privcmd, &evtchn_device, &mgmtport_device };
+    static const struct device *const devices[] = {
+        &privcmd, &evtchn_device, &mgmtport_device, &xenbus_device, &xenbus_backend_device,
+    };
     for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (strcmp(name, devices[i]->name) == 0)
             return devices[i];

@@ -13,17 +13,22 @@ static const char *const messages[] = {
   [ECHILD] = "no child processes",
   [EAGAIN] = "out of process slots, try again",
   [ENOMEM] = "out of memory",
+  [EACCES] = "permission denied",
   [EFAULT] = "bad address",
   [EBUSY] = "device or resource busy",
   [EEXIST] = "already exists",
   [ENODEV] = "no such device",
+  [EISDIR] = "is a directory",
   [EINVAL] = "invalid argument",
   [EMFILE] = "too many open files",
   [ENOTTY] = "inappropriate ioctl for device",
   [ENOSPC] = "no space left",
+  [EROFS] = "read-only file system",
   [ENOSYS] = "no such system call",
+  [ENOTEMPTY] = "directory not empty",
   [EOVERFLOW] = "events were lost: look again",
-  [ENOTCONN] = "not a port of this file",
+  [EISCONN] = "already connected",
+  [ENOTCONN] = "not connected",
 };
 
 const char *strerror(int error) {

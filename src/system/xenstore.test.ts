@@ -1,0 +1,98 @@
+/*
+ * xenstore, as the default image runs it: domain 0's /etc/rc starts
+ * xenstored before the guests, and xl writes each new domain's entries
+ * (/local/domain/N, as libxl does) and hands xenstored its ring.
+ *
+ * In domain 0's shell the xenstore-* tools read, write, list, chmod and
+ * remove; then `xl create /etc/xen/snoop.cfg` starts snoop
+ * (firmware/guests/snoop.c), a DomU that speaks xenstore on its own ring
+ * and tries what it must not: domain 0's and the other guests' entries,
+ * its own read-only name, nodes outside its home, introduce and release,
+ * more nodes than its quota, and at last a message too long, which ends
+ * its connection and nobody else's. Afterwards the other domains' entries
+ * are as they were, the guests still answer, and once snoop has powered
+ * off its entries are gone and xl info's free memory is what it was
+ * before it came (its ring page was given back).
+ */
+import { describe, expect, it } from 'vitest';
+import { consoleOf, prompts, startHyperLab, type HvSession } from './hv-session.ts';
+
+const LONG = 600_000;
+
+async function shell(session: HvSession) {
+  const run = async (line: string): Promise<string> => {
+    const from = session.console(0).length;
+    const seen = prompts(session.console(0));
+    await session.type(0, `${line}\r`);
+    await session.until(`the answer to '${line}'`, () => prompts(session.console(0)) > seen);
+    // The answer: what came after the echoed line, up to the next prompt.
+    const text = session.console(0).slice(from);
+    return text.slice(text.indexOf('\n') + 1).replace(/\$ $/, '');
+  };
+  return run;
+}
+
+const freeMemory = (info: string) => Number(/^free_memory +: (\d+)$/m.exec(info)![1]);
+
+describe('xenstore, on HyperLab (deterministic)', () => {
+  it('keeps each domain\'s entries, serves the tools, and refuses a DomU everything not its own', { timeout: LONG },
+    async () => {
+      const session = startHyperLab({ harts: 2, ramMiB: 256 });
+      try {
+        const run = await shell(session);
+        await session.until('domain 0\'s prompt', () => prompts(session.console(0)) > 0);
+        await session.until('guest1 and guest2', () => prompts(session.console(1)) > 0 && prompts(session.console(2)) > 0);
+
+        // What xl wrote for the guests, and who may read it.
+        const tree = await run('xenstore-ls -p /local/domain');
+        expect(tree).toMatch(/^0 = "" {2}\(n0\)\n name = "Domain-0"/m);
+        expect(tree).toMatch(/^1 = "" {2}\(n0,r1\)\n name = "guest1" {2}\(n0,r1\)\n domid = "1" {2}\(n0,r1\)\n/m);
+        expect(tree).toMatch(/^ data = "" {2}\(n1\)$/m);
+        expect(tree).toMatch(/^2 = "" {2}\(n0,r2\)\n name = "guest2"/m);
+        expect(await run('xenstore-read /local/domain/2/name')).toBe('guest2\n');
+        expect(await run('xl list guest2')).toMatch(/^guest2 +2 /m);
+
+        // The tools, and their errors.
+        expect(await run('xenstore-write /local/domain/1/data/lesson one')).toBe('');
+        expect(await run('xenstore-read /local/domain/1/data/lesson')).toBe('one\n');
+        expect(await run('xenstore-list /local/domain/1')).toBe('name\ndomid\ndata\ncontrol\ndevice\n');
+        expect(await run('xenstore-read /local/domain/1/nosuch')).toMatch(/no such file or directory/);
+        expect(await run('xenstore-chmod /local/domain/1/data/lesson n1 r2')).toBe('');
+        expect(await run('xenstore-ls -p /local/domain/1/data')).toBe('lesson = "one"  (n1,r2)\n');
+        expect(await run('xenstore-chmod /local/domain/1/data/lesson x1')).toMatch(/not a permission/);
+        expect(await run('xenstore-rm /local/domain/1/data/lesson')).toBe('');
+        expect(await run('xenstore-read /local/domain/1/data/lesson')).toMatch(/no such file or directory/);
+        expect(await run('xenstore-read bad//path')).toMatch(/invalid argument/);
+
+        // snoop: everything not its own refused, its ring ended by its own bad message, nobody else's.
+        const before = freeMemory(await run('xl info'));
+        const created = await run('xl create /etc/xen/snoop.cfg');
+        expect(created).toContain('Parsing config from /etc/xen/snoop.cfg');
+        await session.until('snoop described', () => /^d(\d) \(snoop\): HVM/m.test(session.log()));
+        const id = Number(/^d(\d) \(snoop\): HVM/m.exec(session.log())![1]);
+        const snoop = () => session.console(consoleOf(session, id));
+        await session.until('snoop\'s checks', () => /snoop: done: \d+ passed, \d+ failed\n/.test(snoop()));
+        const report = snoop();
+        expect(report).not.toContain('snoop: FAIL');
+        expect(report).toMatch(/snoop: done: [1-9]\d* passed, 0 failed\n/);
+        for (const line of [
+          'read of its own name -> ', 'read of /local/domain/0/name -> -1, EACCES (-1)',
+          'write of its own name (domain 0\'s node) -> -1, EACCES (-1)', 'directory of /local/domain -> -1, EACCES (-1)',
+          'write of /tool/snoop -> -1, EACCES (-1)', 'the ring\'s error after a message too long -> 3',
+        ]) expect(report).toContain(`snoop: ok: ${line}`);
+        expect(report).toMatch(/snoop: quota: \d+ nodes made, then error -\d+\n/);
+
+        // Nobody else's entries changed; the guests and xenstore still answer.
+        await session.until('snoop destroyed by its watcher', () => session.log().includes(`d${id} (snoop) destroyed`));
+        expect(await run('xenstore-ls /local/domain')).not.toMatch(new RegExp(`^${id} = `, 'm'));
+        expect(await run('xenstore-read /local/domain/1/name /local/domain/2/name')).toBe('guest1\nguest2\n');
+        expect(await run('xenstore-ls /local/domain/0')).toBe('name = "Domain-0"\ndomid = "0"\n');
+        await session.type(1, 'echo guest1 still here\r');
+        await session.until('guest1\'s answer', () => session.console(1).includes('\nguest1 still here\n'));
+        expect(freeMemory(await run('xl info'))).toBe(before);
+        expect(session.log()).not.toMatch(/panic|crashed/);
+      } finally {
+        await session.stop();
+      }
+    });
+});
