@@ -151,6 +151,16 @@ static int store_domain(struct xs_handle *h, domid_t domid, const char *name, co
     static const char *const writable[] = { "data", "control", "device" };
     for (uint32_t i = 0; error == 0 && i < ARRAY_SIZE(writable); i++)
         error = put_key(h, home, writable[i], 0, own, 1);
+    if (error == 0 && ring && ring->console_port) {
+        char number[12];
+        snprintf(number, sizeof number, "%u", (unsigned)ring->console_gfn);
+        error = put_key(h, home, "vuart/0/ring-ref", number, 0, 0);
+        snprintf(number, sizeof number, "%u", (unsigned)ring->console_port);
+        if (error == 0)
+            error = put_key(h, home, "vuart/0/port", number, 0, 0);
+        if (error == 0)
+            error = put_key(h, home, "vuart/0/type", "xenconsoled", 0, 0);
+    }
     if (error == 0 && ring)
         error = xs_introduce_domain(h, domid, ring->gfn, ring->port);
     return error;
@@ -165,6 +175,145 @@ void xl_remember(domid_t domid, const struct xl_domain_config *config, const str
     int error = store() ? store_domain(store(), domid, config->name, ring) : 0;
     if (error < 0)
         dprintf(STDERR, "xl: xenstore did not take d%u (%s): %s\n", (unsigned)domid, config->name, strerror(error));
+}
+
+/* ---- xl console ---- */
+
+#define CTRL_RIGHT_BRACKET 0x1d         /* Ctrl-]: detaches, as Xen's xl console */
+#define RING_IN  sizeof(((struct xencons_interface *)0)->in)
+#define RING_OUT sizeof(((struct xencons_interface *)0)->out)
+
+/* domid's console ring, from xenstore's vuart/0: 0, or -1 (said why). */
+static int console_ring(domid_t domid, uint32_t *gfn, uint32_t *port)
+{
+    char path[64], value[16];
+    if (!store()) {
+        xl_print("xl: error: xenstore is not running: no console rings\n");
+        return -1;
+    }
+    snprintf(path, sizeof path, "/local/domain/%u/vuart/0/ring-ref", (unsigned)domid);
+    int ok = xs_read(store(), XBT_NULL, path, value, sizeof value) > 0;
+    *gfn = (uint32_t)atoi(value);
+    snprintf(path, sizeof path, "/local/domain/%u/vuart/0/port", (unsigned)domid);
+    ok = ok && xs_read(store(), XBT_NULL, path, value, sizeof value) > 0;
+    *port = (uint32_t)atoi(value);
+    if (!ok) {
+        xl_print("xl: error: d%u has no console ring (a domain the hypervisor built at boot: its console is its UART)\n",
+                 (unsigned)domid);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether domain domid is still the one whose handle is `handle`, and not dying. */
+static int still_there(domid_t domid, const xen_domain_handle_t handle)
+{
+    struct xen_domctl_getdomaininfo info;
+    return xc_domain_getinfo(domid, &info) == 0 && info.domain == domid &&
+           memcmp(info.handle, handle, sizeof info.handle) == 0 && !(info.flags & XEN_DOMINF_dying);
+}
+
+/*
+ * The child of xl console: what the domain writes into the ring's `out`,
+ * onto this terminal, each time the ring's port fires; when the domain
+ * goes (VIRQ_DOM_EXC, and it is not there), it ends the parent too.
+ */
+static void console_output(uint32_t gfn, int events, uint32_t port, domid_t domid, const xen_domain_handle_t handle,
+                           int parent)
+{
+    int32_t error;
+    xen_ulong_t frame = gfn;
+    volatile struct xencons_interface *ring = xc_map_foreign(domid, &frame, 1, &error);   /* a fork has none of its parent's */
+    if (ring == 0) {
+        kill(parent);
+        exit(1);
+    }
+    struct ioctl_evtchn_bind_virq bind = { VIRQ_DOM_EXC };
+    ioctl(events, IOCTL_EVTCHN_BIND_VIRQ, &bind);
+    struct ioctl_evtchn_notify notify = { port };
+    for (;;) {
+        uint32_t fired[8];
+        int n = read(events, fired, sizeof fired);
+        if (n > 0)
+            write(events, fired, n);
+        char chunk[RING_OUT];
+        uint32_t cons = ring->out_cons, prod = ring->out_prod, count = 0;
+        if (prod - cons > RING_OUT)
+            cons = prod - RING_OUT;     /* the guest scribbled on its indexes: what the ring holds at most */
+        while (cons != prod)
+            chunk[count++] = ring->out[cons++ % RING_OUT];
+        ring->out_cons = cons;
+        if (count) {
+            write(STDOUT, chunk, (int)count);
+            ioctl(events, IOCTL_EVTCHN_NOTIFY, &notify);    /* room again: a transmitter that waited goes on */
+        }
+        if ((n < 0 && n != -EOVERFLOW) || !still_there(domid, handle)) {
+            xl_print("\n");
+            kill(parent);
+            exit(0);
+        }
+    }
+}
+
+/*
+ * xl console: the domain's console on Domain-0's terminal. While xl
+ * holds the ring's port, the hypervisor sends the domain's UART there
+ * instead of to its own UART; what is typed goes into the ring's `in`,
+ * until Ctrl-] gives the console back.
+ */
+int xl_console_attach(domid_t domid)
+{
+    uint32_t gfn, port;
+    xen_domain_handle_t handle;
+    struct xen_domctl_getdomaininfo info;
+    if (console_ring(domid, &gfn, &port) < 0 || xc_domain_getinfo(domid, &info) < 0)
+        return 1;
+    memcpy(handle, info.handle, sizeof handle);
+    int32_t error;
+    xen_ulong_t frame = gfn;
+    volatile struct xencons_interface *ring = xc_map_foreign(domid, &frame, 1, &error);
+    int events = ring ? open(EVTCHN_DEVICE, O_RDWR) : -1;
+    struct ioctl_evtchn_bind_interdomain bind = { domid, port };
+    int local = events < 0 ? -1 : ioctl(events, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
+    if (local < 0) {
+        xl_print(local == -EINVAL ? "xl: error: d%u's console is attached elsewhere already\n"
+                                  : "xl: error: d%u's console ring cannot be reached\n", (unsigned)domid);
+        if (events >= 0)
+            close(events);
+        if (ring)
+            xc_unmap_foreign((void *)ring, 1);
+        return 1;
+    }
+    int parent = getpid(), child = fork();
+    if (child == 0)
+        console_output(gfn, events, (uint32_t)local, domid, handle, parent);
+    struct ioctl_evtchn_notify notify = { (uint32_t)local };
+    for (int detached = child < 0; !detached;) {
+        char typed[64];
+        int n = read(STDIN, typed, sizeof typed);
+        if (n <= 0)
+            break;
+        for (int i = 0; i < n && !detached; i++) {
+            if (typed[i] == CTRL_RIGHT_BRACKET) {
+                detached = 1;
+                break;
+            }
+            while (ring->in_prod - ring->in_cons >= RING_IN)
+                sleep(10);              /* the guest has not read what waits: wait with the rest */
+            ring->in[ring->in_prod % RING_IN] = typed[i];
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            ring->in_prod++;
+        }
+        ioctl(events, IOCTL_EVTCHN_NOTIFY, &notify);
+    }
+    if (child > 0) {
+        kill(child);
+        wait(0);
+    }
+    close(events);                      /* the port goes: the domain's console is its UART's again */
+    xc_unmap_foreign((void *)ring, 1);
+    xl_print("\n");
+    return 0;
 }
 
 void xl_forget(domid_t domid)

@@ -33,6 +33,7 @@
 #include "fdt_write.h"
 
 #define BUILT_KIB    16384
+#define BUILT_FRAMES (BUILT_KIB / 4 + XC_MAGIC_PAGES)  /* its RAM and the special frames above it (xc.h) */
 #define OUTSIDE_GFN  0x90000u                       /* outside every domain's RAM */
 #define BAD_POINTER  0x90000000u
 
@@ -133,7 +134,7 @@ static void bad_maps(domid_t built, const uint8_t *first_page, xen_ulong_t first
     expect(map_one(0, ram + 0x400, slot), -XEN_EINVAL, "foreign map of domain 0's own frame", "-EINVAL");
     expect(map_one(7, ram, slot), -XEN_ESRCH, "foreign map of d7, which is not there", "-ESRCH");
     expect(map_one(built, OUTSIDE_GFN, slot), -XEN_EINVAL, "foreign map of a frame outside its RAM", "-EINVAL");
-    expect(map_one(built, ram + BUILT_KIB / 4, slot), -XEN_EINVAL, "foreign map of the frame past its RAM",
+    expect(map_one(built, ram + BUILT_FRAMES, slot), -XEN_EINVAL, "foreign map of the frame past its RAM",
            "-EINVAL");
     expect(map_one(built, ram + 0x400, ram + 0x500), -XEN_EINVAL, "foreign map into domain 0's RAM, not the window",
            "-EINVAL");
@@ -332,9 +333,9 @@ static void as_dom0(void)
     check(error == 0, "the native kernel built into d3", error, why[0] ? why : "loaded, its tree written, vCPU 0 set");
     print("builder: d3's kernel at 0x%08x, its tree at 0x%08x\n", (unsigned)b.entry, (unsigned)b.dtb_gpa);
     error = xc_domain_getinfo(built, &info);
-    check(error == 0 && info.tot_pages == BUILT_KIB / 4 && info.max_pages == BUILT_KIB / 4 && info.nr_online_vcpus == 1,
-          "getdomaininfo after the build", (long)info.tot_pages, "4096 pages of 4096, vCPU 0 online");
-    expect(xc_domain_populate(built, (GUEST_RAM_BASE >> 12) + BUILT_KIB / 4, 1), 0,
+    check(error == 0 && info.tot_pages == BUILT_FRAMES && info.max_pages == BUILT_FRAMES && info.nr_online_vcpus == 1,
+          "getdomaininfo after the build", (long)info.tot_pages, "4098 pages of 4098, vCPU 0 online");
+    expect(xc_domain_populate(built, (GUEST_RAM_BASE >> 12) + BUILT_FRAMES, 1), 0,
            "populate_physmap past max_mem", "0 extents");
 
     bad_maps(built, first_page, first_gfn);

@@ -58,6 +58,7 @@ static void domain_release(struct domain *d)
 {
     grant_destroy(d);
     evtchn_destroy(d);
+    vuart_destroy(d);
     p2m_destroy(d);
     d->state = DOMAIN_FREE;
 }

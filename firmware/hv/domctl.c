@@ -273,6 +273,18 @@ long domctl_op(struct vcpu *v)
         sched_set_credit(d, sched->u.credit.weight, sched->u.credit.cap);
         return 0;
     }
+    case XEN_DOMCTL_vuart_op: {
+        struct xen_domctl_vuart_op *u = &op.u.vuart_op;
+        if (u->cmd != XEN_DOMCTL_VUART_OP_INIT || u->type != XEN_DOMCTL_VUART_TYPE_NS16550 || d == v->domain ||
+            u->pad[0] || u->pad[1])
+            return -XEN_EINVAL;
+        uint32_t port;
+        error = vuart_ring_init(d, u->gfn, u->console_domid, &port);
+        if (error)
+            return error;
+        u->evtchn = port;
+        return copy_to_guest(buffer, &op, sizeof op);
+    }
     case XEN_DOMCTL_pausedomain:
         return d == v->domain || domain_pause(d) < 0 ? -XEN_EINVAL : 0;
     case XEN_DOMCTL_unpausedomain:

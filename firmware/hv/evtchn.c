@@ -11,9 +11,16 @@
  * if it waits): the upcall. The hypervisor writes those words with AMOs,
  * as the guest does, straight into the frames (it runs with satp Bare).
  *
+ * A port may be the hypervisor's end instead of its domain's (Xen's
+ * "Xen-bound" channels): the ring of a domain's vUART (vuart.c) has one,
+ * offered to domain 0. The domain cannot send on it, close it or move it;
+ * an event domain 0 sends there goes to the vUART, not the domain, and
+ * the vUART follows domain 0 binding and closing it.
+ *
  * evtchn_lock guards every domain's ports, its shared_info and its vCPUs'
  * vcpu_info and poll state; it is taken before sched_lock (a send may
- * wake a vCPU), never inside it.
+ * wake a vCPU) and before a vUART's lock (an event for its ring), never
+ * inside them.
  */
 #include "hv.h"
 #include "string.h"
@@ -121,6 +128,10 @@ static void poll_wake(struct vcpu *v)
  */
 static void set_pending(struct domain *d, uint32_t port)
 {
+    if (d->evtchn[port].xen_consumer) {
+        vuart_ring_kick(d);
+        return;
+    }
     struct shared_info *s = shared(d);
     uint32_t word = port / WORD_BITS, bit = 1u << port % WORD_BITS;
     struct vcpu *v = &d->vcpus[d->evtchn[port].vcpu];
@@ -196,6 +207,8 @@ static long bind_interdomain(struct vcpu *v, struct evtchn_bind_interdomain *op)
     rchn->remote_port = lport;
     set_pending(ld, lport);         /* as Xen: whatever the peer sent before is not lost */
     op->local_port = lport;
+    if (rchn->xen_consumer)
+        vuart_ring_connect(rd, 1);
     return 0;
 }
 
@@ -251,6 +264,10 @@ static void close_port(struct domain *d, uint32_t port)
         peer->state = EVTCHNSTAT_unbound;
         peer->remote_dom = (domid_t)d->id;
         peer->remote_port = 0;
+        if (peer->xen_consumer)
+            vuart_ring_connect(rd, 0);
+        if (chn->xen_consumer)
+            vuart_ring_connect(d, 0);
     } else if (chn->state == EVTCHNSTAT_virq) {
         d->vcpus[chn->vcpu].virq_port[chn->virq] = 0;
     }
@@ -260,9 +277,15 @@ static void close_port(struct domain *d, uint32_t port)
     memset(chn, 0, sizeof *chn);
 }
 
+/* A port its domain may use: open, and not the hypervisor's end of a channel. */
+static int port_usable(const struct domain *d, uint32_t port)
+{
+    return port_valid(d, port) && !d->evtchn[port].xen_consumer;
+}
+
 static long evtchn_close(struct vcpu *v, struct evtchn_close *op)
 {
-    if (!port_valid(v->domain, op->port))
+    if (!port_usable(v->domain, op->port))
         return -XEN_EINVAL;
     close_port(v->domain, op->port);
     return 0;
@@ -271,7 +294,7 @@ static long evtchn_close(struct vcpu *v, struct evtchn_close *op)
 static long evtchn_send(struct vcpu *v, struct evtchn_send *op)
 {
     struct domain *d = v->domain;
-    if (!port_valid(d, op->port))
+    if (!port_usable(d, op->port))
         return -XEN_EINVAL;
     struct evtchn *chn = &d->evtchn[op->port];
     v->stats.sends++;
@@ -314,7 +337,7 @@ static long evtchn_status(struct vcpu *v, struct evtchn_status *op)
 static long bind_vcpu(struct vcpu *v, struct evtchn_bind_vcpu *op)
 {
     struct domain *d = v->domain;
-    if (!port_valid(d, op->port))
+    if (!port_usable(d, op->port))
         return -XEN_EINVAL;
     if (op->vcpu >= (uint32_t)d->nvcpus)
         return -XEN_ENOENT;
@@ -511,6 +534,33 @@ void evtchn_destroy(struct domain *d)
     d->shared_info = 0;
     spin_unlock(&evtchn_lock);
     mm_free(frame, 1);
+}
+
+/* A port of d that the hypervisor holds, offered to domain `remote` (the vUART's ring). 0, or an errno. */
+long evtchn_alloc_xen(struct domain *d, uint32_t remote, uint32_t *port)
+{
+    spin_lock(&evtchn_lock);
+    uint32_t p = d->shared_info ? port_alloc(d) : 0;
+    if (p) {
+        d->evtchn[p].state = EVTCHNSTAT_unbound;
+        d->evtchn[p].remote_dom = (domid_t)remote;
+        d->evtchn[p].xen_consumer = 1;
+    }
+    spin_unlock(&evtchn_lock);
+    *port = p;
+    return p ? 0 : -XEN_ENOSPC;
+}
+
+/* An event from the hypervisor's end `port` of d to whoever bound it; nothing if nobody has. */
+void evtchn_notify_xen(struct domain *d, uint32_t port)
+{
+    if (port == 0 || port >= EVTCHN_PORTS)
+        return;
+    spin_lock(&evtchn_lock);
+    struct evtchn *chn = &d->evtchn[port];
+    if (chn->xen_consumer && chn->state == EVTCHNSTAT_interdomain)
+        set_pending(&domains[chn->remote_dom], chn->remote_port);
+    spin_unlock(&evtchn_lock);
 }
 
 /* The 'e' key: every domain's open ports. */

@@ -240,6 +240,10 @@ struct vuart {
     uint8_t irq_level;              /* what it last drove its vPLIC line to */
     uint8_t rx[VUART_RX_BUFFER];
     uint32_t rx_read, rx_written;   /* free-running */
+    /* its console ring (XEN_DOMCTL_vuart_op), used while domain 0 has bound its port */
+    struct xencons_interface *ring; /* host address of the (pinned) frame; 0: none */
+    uint32_t ring_port;
+    uint8_t ring_connected;
 };
 
 #define PLIC_SOURCE_IDS (GUEST_PLIC_SOURCES + 1)   /* ids 1..GUEST_PLIC_SOURCES; 0 means none */
@@ -335,7 +339,8 @@ struct evtchn {
     uint8_t vcpu;                   /* the vCPU it notifies */
     uint16_t virq;                  /* virq: which */
     domid_t remote_dom;             /* unbound: who may bind it; interdomain: the peer */
-    uint16_t pad;
+    uint8_t xen_consumer;           /* the hypervisor's end, not the domain's: its vUART's console ring (vuart.c) */
+    uint8_t pad;
     evtchn_port_t remote_port;      /* interdomain: the peer's port */
 };
 
@@ -562,6 +567,8 @@ void evtchn_poll_timeout(void *data);
 void evtchn_poll_end(struct vcpu *v);
 long evtchn_register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gfn, uint32_t offset);
 void evtchn_dump(void);
+long evtchn_alloc_xen(struct domain *d, uint32_t remote, uint32_t *port);
+void evtchn_notify_xen(struct domain *d, uint32_t port);
 
 /* ---- grant.c ---- */
 
@@ -583,6 +590,11 @@ void vuart_write(struct domain *d, uint32_t offset, uint32_t value);
 int vuart_receive(struct domain *d, uint8_t byte);
 uint32_t vuart_take(struct domain *d, uint8_t *buffer, uint32_t n);
 uint32_t vuart_rx_space(struct domain *d);
+void vuart_transmit(struct domain *d, uint8_t byte);
+long vuart_ring_init(struct domain *d, uint64_t gfn, uint32_t backend, uint32_t *port);
+void vuart_ring_connect(struct domain *d, int connected);
+void vuart_ring_kick(struct domain *d);
+void vuart_destroy(struct domain *d);
 
 /* ---- vplic.c ---- */
 

@@ -148,7 +148,7 @@ static long console_io(struct vcpu *v)
             if (error)
                 return done ? (long)done : error;
             for (uint32_t i = 0; i < n; i++)
-                console_guest_output(v->domain, chunk[i]);
+                vuart_transmit(v->domain, chunk[i]);
             done += n;
         }
         return (long)count;

@@ -292,7 +292,7 @@ static struct sbiret dbcn_write(struct vcpu *v)
         if (guest_copy_from(v->domain, chunk, address + done, n) < 0)
             return done ? ok((long)done) : fail(SBI_ERR_INVALID_PARAM);
         for (uint32_t i = 0; i < n; i++)
-            console_guest_output(v->domain, chunk[i]);
+            vuart_transmit(v->domain, chunk[i]);
         done += n;
     }
     return ok((long)length);
@@ -316,7 +316,7 @@ static struct sbiret dbcn_read(struct vcpu *v)
 
 static struct sbiret dbcn_write_byte(struct vcpu *v)
 {
-    console_guest_output(v->domain, (uint8_t)arg(v, 0));
+    vuart_transmit(v->domain, (uint8_t)arg(v, 0));
     return ok(0);
 }
 

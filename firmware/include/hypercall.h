@@ -579,6 +579,7 @@ struct xen_hvm_param {
 #define XEN_DOMCTL_getvcpuinfo      14
 #define XEN_DOMCTL_max_vcpus        15  /* before any vCPU starts: how many of createdomain's it has */
 #define XEN_DOMCTL_scheduler_op     16
+#define XEN_DOMCTL_vuart_op         81  /* a DomU's vUART onto a console ring that domain 0 serves */
 #define XEN_DOMCTL_hyperlab_vcpustats 0x4c00    /* HyperLab's own (Xen has none): what a vCPU's exits were */
 #define XEN_DOMCTL_hyperlab_name    0x4c01      /* HyperLab's own: the domain's name and start time, for the hypervisor's log and xl (Xen keeps both in xenstore only) */
 
@@ -727,6 +728,39 @@ struct xen_domctl_hyperlab_name {
     uint64_aligned_t now_ns;        /* OUT (reading): the hypervisor's system time now (xl uptime: the difference) */
 };
 
+/*
+ * XEN_DOMCTL_vuart_op (Xen on Arm's, for its vpl011): VUART_OP_INIT puts
+ * the domain's emulated UART on a console ring (struct xencons_interface)
+ * in its frame gfn, served by console_domid (domain 0). The call gives
+ * the ring's event channel: a port of the domain's that the hypervisor
+ * holds (the domain itself cannot use it), for console_domid to bind.
+ * While it is bound, what the guest writes to its UART goes into the
+ * ring's `out` and what is in `in` is what the guest reads; once the
+ * binding closes, the UART is the hypervisor's console for the domain
+ * again (its own physical UART). Once per domain: -EEXIST after.
+ */
+#define XEN_DOMCTL_VUART_OP_INIT        0
+#define XEN_DOMCTL_VUART_TYPE_NS16550   0x4c00  /* HyperLab's (Xen's are the pl011s) */
+struct xen_domctl_vuart_op {
+    uint32_t cmd;                   /* XEN_DOMCTL_VUART_OP_INIT */
+    uint32_t type;                  /* XEN_DOMCTL_VUART_TYPE_NS16550 */
+    uint64_aligned_t gfn;           /* IN: the ring's frame, in the domain's RAM */
+    domid_t console_domid;          /* IN: who serves the ring: 0 */
+    uint8_t pad[2];
+    evtchn_port_t evtchn;           /* OUT: the ring's port (of the domain's) */
+};
+
+/* A console ring (public/io/console.h): free-running indexes, byte i at i % the array's size. */
+struct xencons_interface {
+    char in[1024];                  /* typed for the domain: the backend produces */
+    char out[2048];                 /* what the domain wrote: the backend consumes */
+    uint32_t in_cons, in_prod;
+    uint32_t out_cons, out_prod;
+    uint8_t connection;             /* XENCONSOLE_CONNECTED or _DISCONNECTED */
+};
+#define XENCONSOLE_CONNECTED    0
+#define XENCONSOLE_DISCONNECTED 1
+
 struct xen_domctl_max_vcpus {
     uint32_t max;
 };
@@ -779,6 +813,7 @@ struct xen_domctl {
         struct xen_domctl_hyperlab_name name;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_vuart_op vuart_op;
         uint8_t pad[128];
     } u;
 };
@@ -861,6 +896,7 @@ _Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity as Xe
 _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32, "add_to_physmap_batch with 64-bit handles");
 _Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap with a 64-bit xen_pfn_t");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op as Xen's");
+_Static_assert(sizeof(struct xen_domctl_vuart_op) == 24, "vuart_op as Xen's");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl as Xen's");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo as Xen's");
 _Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1 as Xen's");

@@ -197,6 +197,21 @@ long xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value)
     return xc_hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, address_of(&param), 0);
 }
 
+long xc_vuart_init(domid_t domid, uint32_t gfn)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof op);
+    op.cmd = XEN_DOMCTL_vuart_op;
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op.domain = domid;
+    op.u.vuart_op.cmd = XEN_DOMCTL_VUART_OP_INIT;
+    op.u.vuart_op.type = XEN_DOMCTL_VUART_TYPE_NS16550;
+    op.u.vuart_op.gfn = gfn;
+    op.u.vuart_op.console_domid = 0;
+    long error = xc_domctl(&op);
+    return error ? error : (long)op.u.vuart_op.evtchn;
+}
+
 /* ---- the domain builder ---- */
 
 /* Puts n bytes (zeros if data is 0) at guest-physical gpa of the domain, MAP_CHUNK frames at a time. */
@@ -270,6 +285,7 @@ long xc_domain_build(struct xc_build *b, const char **error)
         return fail(error, "its memory could not be mapped", -XEN_EFAULT);
     b->dtb_gpa = at;
     b->store_gfn = (GUEST_RAM_BASE + bytes) / XC_PAGE_SIZE - 1 - XC_MAGIC_STORE;   /* populated frames are scrubbed */
+    b->console_gfn = (GUEST_RAM_BASE + bytes) / XC_PAGE_SIZE - 1 - XC_MAGIC_CONSOLE;
 
     struct vcpu_guest_context context;
     memset(&context, 0, sizeof context);

@@ -53,6 +53,8 @@ long xc_domain_list(struct xen_domctl_getdomaininfo *infos, uint32_t max);
 /* alloc_unbound: a port of domain dom that remote_dom may bind to; the port, or an errno. */
 long xc_evtchn_alloc_unbound(domid_t dom, domid_t remote_dom);
 long xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value);
+/* XEN_DOMCTL_vuart_op INIT: domid's vUART onto the console ring at its frame gfn, served by domain 0; the ring's port, or an errno. */
+long xc_vuart_init(domid_t domid, uint32_t gfn);
 
 /*
  * A domain's special frames, as Xen's HVM builder keeps them: frames
@@ -80,6 +82,7 @@ struct xc_build {
     /* out */
     uint32_t entry, dtb_gpa;
     uint32_t store_gfn;             /* its xenstore ring's frame (zeroed), for the caller to introduce */
+    uint32_t console_gfn;           /* its console ring's frame (zeroed), for xc_vuart_init */
 };
 
 /*

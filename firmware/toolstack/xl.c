@@ -450,6 +450,18 @@ static int cmd_unpause(int argc, char **argv)
     return error < 0 ? XL_ERROR : 0;
 }
 
+static int cmd_console(int argc, char **argv)
+{
+    int domid = one_domain(argc, argv, "console <Domain>");
+    if (domid < 0)
+        return XL_ERROR;
+    if (domid == 0) {
+        xl_print("xl console: Domain-0's console is this one\n");
+        return XL_ERROR;
+    }
+    return xl_console_attach((domid_t)domid);
+}
+
 static int cmd_destroy(int argc, char **argv)
 {
     int domid = one_domain(argc, argv, "destroy [-f] <Domain>");
@@ -756,7 +768,13 @@ long xl_create_domain(const struct xl_domain_config *c, int paused)
     }
     if (error == 0 && c->maxmem_mib > c->memory_mib)
         error = xl_set_max_mem(domid, c->maxmem_mib * 1024);
-    struct xl_store store = { b.store_gfn, 0 };
+    struct xl_store store = { b.store_gfn, 0, b.console_gfn, 0 };
+    long console_port = error < 0 ? error : xc_vuart_init(domid, b.console_gfn);
+    if (console_port < 0 && error == 0) {
+        why = "its console ring was refused";
+        error = console_port;
+    }
+    store.console_port = console_port < 0 ? 0 : (uint32_t)console_port;
     long port = error < 0 ? error : xc_evtchn_alloc_unbound(domid, 0);
     if (port < 0 && error == 0)
         why = "no event channel for its xenstore ring";
@@ -848,6 +866,7 @@ static const struct command commands[] = {
     { "create", cmd_create, "Create a domain from config file <filename>" },
     { "list", cmd_list, "List information about all/some domains" },
     { "destroy", cmd_destroy, "Terminate a domain immediately" },
+    { "console", cmd_console, "Attach to domain's console" },
     { "shutdown", cmd_shutdown, "Issue a shutdown signal to a domain" },
     { "reboot", cmd_reboot, "Issue a reboot signal to a domain" },
     { "pause", cmd_pause, "Pause execution of a domain" },

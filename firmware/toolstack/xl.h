@@ -12,6 +12,8 @@
  *                 log, and in xenstore its /local/domain/N entries, and
  *                 hands xenstored its store ring (XS_INTRODUCE)
  *   xl_forget     undoes that, before the domain is destroyed
+ *   xl_console_attach  `xl console`: the domain's console ring on this
+ *                 terminal until Ctrl-] (its exit status)
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
  *   xl_now_ns     the time (any fixed origin) and xl_sleep_ms: for xl top's CPU %
  *   xl_watch      after a create: follows the domain and does what its
@@ -31,12 +33,14 @@ void xl_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *xl_name_of(domid_t domid);
 /* The bytes of file `path` and their count in *size, or 0 (*error: why). The bytes stay valid until the next call. */
 const uint8_t *xl_read_file(const char *path, uint32_t *size, const char **error);
-/* The domain's xenstore ring: the frame and the port (of the domain's) that domain 0 binds to. */
+/* The domain's rings: each a frame and the port (of the domain's) that domain 0 binds to. */
 struct xl_store {
-    uint32_t gfn, port;
+    uint32_t gfn, port;             /* xenstore's */
+    uint32_t console_gfn, console_port;     /* its vUART's console ring (XEN_DOMCTL_vuart_op) */
 };
 void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *store);
 void xl_forget(domid_t domid);
+int xl_console_attach(domid_t domid);
 const char *xl_vcpu_isa(void);
 uint64_t xl_now_ns(void);
 void xl_sleep_ms(uint32_t ms);

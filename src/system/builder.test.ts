@@ -84,7 +84,7 @@ async function build(session: HvSession): Promise<void> {
     expect(dom0).toMatch(/# xl top -b -d 1\nxentop - \d\d:\d\d:\d\d   Xen 0\.1\n3 domains: \d running, \d blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown \n/);
     expect(dom0).toContain('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) '
       + 'VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID\n');
-    expect(dom0).toMatch(/\n {7}web [-dsbcpr]{6} +\d+ +\d+\.\d +16384 +\d+\.\d +16384 +\d+\.\d +2 /);
+    expect(dom0).toMatch(/\n {7}web [-dsbcpr]{6} +\d+ +\d+\.\d +16392 +\d+\.\d +16392 +\d+\.\d +2 /);     // 16 MiB and its two special frames
 
     const bystander = session.console(1);
     expect(bystander).not.toContain('FAIL');

@@ -3,7 +3,8 @@
  * built-in domain 0, the kernel's dom0 build (kernel-dom0.elf), alone; its /etc/rc starts guest1 and guest2 with
  * `xl create`, and a shell session drives the toolstack from domain 0's
  * console: xl list, info, vcpu-list, pause and unpause (the paused guest's
- * console stops and resumes), reboot -F (the watcher builds it again, with
+ * console stops and resumes), console (typing reaches the guest through
+ * its console ring, its UART stays quiet, Ctrl-] comes back), reboot -F (the watcher builds it again, with
  * a new id), shutdown (refused without PV drivers, as Xen's xl does), shutdown -F
  * (the watcher destroys it), destroy, create again, and the errors of a
  * missing config, a bad setting, a duplicate name and too little memory,
@@ -75,6 +76,22 @@ async function dom0Session(session: HvSession): Promise<string> {
     expect(session.console(1)).not.toContain('\nafter the pause\n');
     await run('xl unpause guest1');
     await session.until('guest1\'s answer', () => session.console(1).includes('\nafter the pause\n'));
+
+    // xl console: guest1's console on Domain-0's (its UART is quiet meanwhile); Ctrl-] gives it back.
+    const uart1Before = session.console(consoleOf(session, 1)).length;
+    const attachedAt = session.console(0).length;
+    await session.type(0, 'xl console guest1\r');
+    await session.until('xl console to attach', () => session.console(0).slice(attachedAt).includes('xl console guest1\n'));
+    await session.type(0, 'echo typed through xl console\r');
+    await session.until('guest1\'s answer through the ring',
+      () => /\ntyped through xl console\n\$ $/.test(session.console(0).slice(attachedAt)));
+    await session.type(0, '\x1d');
+    await session.until('Domain-0\'s prompt again', () => /\$ \n\$ $/.test(session.console(0).slice(attachedAt)));
+    if (consoleOf(session, 1) !== 0) expect(session.console(1).slice(uart1Before)).not.toContain('typed through');
+    await session.type(1, 'echo on its own UART again\r');
+    await session.until('guest1 on its UART', () => session.console(consoleOf(session, 1)).includes('\non its own UART again\n'));
+    await run('xl console Domain-0');
+    await run('xl console nosuch');
 
     // Rebooted (-F: it has no PV drivers), guest1 is built again by its watcher: a new id, as on Xen.
     const welcomes = (console: number) => session.console(console).split('Welcome to HyperLab').length;

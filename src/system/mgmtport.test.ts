@@ -91,7 +91,7 @@ describe('the management protocol on HyperLab', () => {
         expect(host.freeMemKiB).toBeLessThan(host.totalMemKiB);
 
         let { domains } = await client.list();
-        expect(domains.map((d) => [d.id, d.name, d.memKiB])).toEqual([[0, 'Domain-0', 32768], [1, 'guest1', 16384], [2, 'guest2', 16384]]);
+        expect(domains.map((d) => [d.id, d.name, d.memKiB])).toEqual([[0, 'Domain-0', 32768], [1, 'guest1', 16392], [2, 'guest2', 16392]]);
         expect(domains[1]).toMatchObject({ shutdown: false, paused: false });
         expect(domains[1].exits['ecall from VS']).toBeGreaterThan(0);
         expect(domains[0].sbi.time).toBeGreaterThan(0);
