@@ -166,6 +166,26 @@ static int store_domain(struct xs_handle *h, domid_t domid, const char *name, co
     return error;
 }
 
+/* The config xl built the domain from, as libxl keeps it (Xen in a userdata file; here under /libxl/N, domain 0's). */
+static int save_config(struct xs_handle *h, domid_t domid, const struct xl_domain_config *config)
+{
+    static char text[2048];
+    char path[32];
+    int length = xl_config_text(config, text, sizeof text);
+    if (length < 0)
+        return -E2BIG;
+    snprintf(path, sizeof path, "/libxl/%u/config", (unsigned)domid);
+    return xs_write(h, XBT_NULL, path, text, (uint32_t)length);
+}
+
+const char *xl_saved_config(domid_t domid)
+{
+    static char text[2048];
+    char path[32];
+    snprintf(path, sizeof path, "/libxl/%u/config", (unsigned)domid);
+    return store() && xs_read(store(), XBT_NULL, path, text, sizeof text) > 0 ? text : 0;
+}
+
 void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *ring)
 {
     char name[HYPERLAB_NAME_MAX];
@@ -173,6 +193,8 @@ void xl_remember(domid_t domid, const struct xl_domain_config *config, const str
     if (hyperlab_name(domid, 1, name) < 0)
         dprintf(STDERR, "xl: the hypervisor did not take d%u's name %s\n", (unsigned)domid, name);
     int error = store() ? store_domain(store(), domid, config->name, ring) : 0;
+    if (error == 0 && store())
+        error = save_config(store(), domid, config);
     if (error < 0)
         dprintf(STDERR, "xl: xenstore did not take d%u (%s): %s\n", (unsigned)domid, config->name, strerror(error));
 }
@@ -323,6 +345,8 @@ void xl_forget(domid_t domid)
         return;
     snprintf(home, sizeof home, "/local/domain/%u", (unsigned)domid);
     xs_release_domain(store(), domid);      /* -ENOENT for one that had no ring: nothing to give back */
+    xs_rm(store(), XBT_NULL, home);
+    snprintf(home, sizeof home, "/libxl/%u", (unsigned)domid);
     xs_rm(store(), XBT_NULL, home);
 }
 

@@ -29,6 +29,12 @@ static uint32_t port, next_id = 1, domid;
 static char reply[XENSTORE_PAYLOAD_MAX + 1];
 static struct xsd_sockmsg reply_header;
 
+/* Waiting for xenstored: the pCPU goes to someone else meanwhile. */
+static void wait_a_moment(void)
+{
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+}
+
 static void notify(void)
 {
     struct evtchn_send send = { port };
@@ -45,6 +51,7 @@ static int ring_write(const void *data, uint32_t n)
         if (room == 0) {
             if (time_now() > deadline)
                 return -1;
+            wait_a_moment();
             continue;
         }
         uint32_t piece = n < room ? n : room;
@@ -69,6 +76,7 @@ static int ring_read(void *to, uint32_t n)
         if (there == 0) {
             if (time_now() > deadline)
                 return -1;
+            wait_a_moment();
             continue;
         }
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -242,7 +250,7 @@ static void break_ring(void)
     ring_write(&header, sizeof header);
     uint64_t deadline = time_now() + REPLY_TICKS;
     while (ring->error == XENSTORE_ERROR_NONE && time_now() < deadline)
-        ;
+        wait_a_moment();
     expect(ring->error, XENSTORE_ERROR_PROTO, "the ring's error after a message too long", "XENSTORE_ERROR_PROTO");
     expect(xs_read("domid"), -100, "a read after that", "no answer");
 }

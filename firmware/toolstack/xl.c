@@ -3,6 +3,7 @@
  * Xen: xl_info.c, xl_vcpu.c, xl_sched.c), column for column, so that what
  * a student reads here reads the same on a Xen host.
  */
+#include <stdarg.h>
 #include "xl.h"
 #include "string.h"
 #include "format.h"
@@ -79,11 +80,106 @@ static void list_row(const struct xen_domctl_getdomaininfo *d)
              shutdown && reason < 6 ? shutdown_letters[reason] : '-', flags & XEN_DOMINF_dying ? 'd' : '-', time);
 }
 
+static const char *const action_names[] = { "destroy", "restart", "preserve", "rename-restart" };
+
+/* Text put together piece by piece; `used` goes past `size` when it did not fit. */
+struct buffer {
+    char *text;
+    uint32_t size, used;
+};
+
+static void append(struct buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct buffer *b, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    int n = vsnprintf(b->text + (b->used < b->size ? b->used : b->size), b->used < b->size ? b->size - b->used : 0,
+                      fmt, args);
+    va_end(args);
+    b->used += n > 0 ? (uint32_t)n : 0;
+}
+
+int xl_config_text(const struct xl_domain_config *c, char *out, uint32_t size)
+{
+    struct buffer b = { out, size, 0 };
+    append(&b, "name = \"%s\"\ntype = \"%s\"\nmemory = %u\nmaxmem = %u\nvcpus = %d\nmaxvcpus = %d\n", c->name,
+           c->type == XL_TYPE_PVH ? "pvh" : "hvm", (unsigned)c->memory_mib, (unsigned)c->maxmem_mib, c->vcpus,
+           c->maxvcpus);
+    if (c->cpus != ~0u) {
+        append(&b, "cpus = \"");
+        for (int cpu = 0, first = 1; cpu < 32; cpu++)
+            if (c->cpus >> cpu & 1) {
+                append(&b, "%s%d", first ? "" : ",", cpu);
+                first = 0;
+            }
+        append(&b, "\"\n");
+    }
+    append(&b, "kernel = \"%s\"\n", c->kernel);
+    if (c->cmdline[0])
+        append(&b, "cmdline = \"%s\"\n", c->cmdline);
+    append(&b, "on_poweroff = \"%s\"\non_reboot = \"%s\"\non_crash = \"%s\"\n", action_names[c->on_poweroff & 3],
+           action_names[c->on_reboot & 3], action_names[c->on_crash & 3]);
+    return b.used < size ? (int)b.used : -1;
+}
+
+/* A JSON string: text with its quotes and backslashes escaped. */
+static void json_string(const char *text)
+{
+    xl_print("\"");
+    for (const char *c = text; *c; c++)
+        xl_print(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+    xl_print("\"");
+}
+
+/*
+ * One entry of `xl list -l`: libxl's domain configuration as JSON, from
+ * the config xl kept for the domain; for one it did not build (Domain-0,
+ * a domain the hypervisor built at boot) what the hypervisor knows.
+ */
+static void list_long_entry(const struct xen_domctl_getdomaininfo *d, int last)
+{
+    static struct xlcfg cfg;
+    static struct xl_domain_config c;
+    char error[XLCFG_ERROR];
+    const char *text = xl_saved_config(d->domain);
+    xlcfg_init(&cfg);
+    int known = text && xlcfg_read(&cfg, "saved", text, (uint32_t)strlen(text)) == 0 &&
+                xl_domain_config(&cfg, &c, error) == 0;
+    const uint8_t *u = d->handle;
+    xl_print("    {\n        \"domid\": %u,\n        \"config\": {\n            \"c_info\": {\n", (unsigned)d->domain);
+    xl_print("                \"type\": \"%s\",\n                \"name\": ", known && c.type == XL_TYPE_PVH ? "pvh" : "hvm");
+    json_string(name_or_null(d->domain));
+    xl_print(",\n                \"uuid\": \"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\"\n",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    xl_print("            },\n            \"b_info\": {\n                \"max_vcpus\": %u,\n", (unsigned)(d->max_vcpu_id + 1));
+    xl_print("                \"max_memkb\": %u,\n                \"target_memkb\": %u",
+             (unsigned)(known ? c.maxmem_mib * 1024 : d->max_pages * 4),
+             (unsigned)(known ? c.memory_mib * 1024 : d->tot_pages * 4));
+    if (known) {
+        xl_print(",\n                \"kernel\": ");
+        json_string(c.kernel);
+        if (c.cmdline[0]) {
+            xl_print(",\n                \"cmdline\": ");
+            json_string(c.cmdline);
+        }
+        xl_print(",\n                \"type.%s\": {\n                }\n            },\n", c.type == XL_TYPE_PVH ? "pvh" : "hvm");
+        xl_print("            \"on_poweroff\": \"%s\",\n            \"on_reboot\": \"%s\",\n            \"on_crash\": \"%s\"\n",
+                 action_names[c.on_poweroff & 3], action_names[c.on_reboot & 3], action_names[c.on_crash & 3]);
+    } else {
+        xl_print("\n            }\n");
+    }
+    xl_print("        }\n    }%s\n", last ? "" : ",");
+}
+
 static int cmd_list(int argc, char **argv)
 {
     static struct xen_domctl_getdomaininfo infos[MAX_DOMAINS];
-    int only = -1;
+    int only = -1, verbose = 0;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-l") == 0 || strcmp(argv[i], "--long") == 0) {
+            verbose = 1;
+            continue;
+        }
         if (argv[i][0] == '-') {
             xl_print("xl list: option %s is not supported here\n", argv[i]);
             return XL_ERROR;
@@ -95,6 +191,15 @@ static int cmd_list(int argc, char **argv)
     if (count < 0) {
         xl_print("libxl: error: getdomaininfolist failed (%ld)\n", count);
         return XL_ERROR;
+    }
+    if (verbose) {
+        long shown = 0, total = only < 0 ? count : 1;
+        xl_print("[\n");
+        for (long i = 0; i < count; i++)
+            if (only < 0 || infos[i].domain == (domid_t)only)
+                list_long_entry(&infos[i], ++shown == total);
+        xl_print("]\n");
+        return 0;
     }
     xl_print("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
     for (long i = 0; i < count; i++)

@@ -12,6 +12,7 @@
  *                 log, and in xenstore its /local/domain/N entries, and
  *                 hands xenstored its store ring (XS_INTRODUCE)
  *   xl_forget     undoes that, before the domain is destroyed
+ *   xl_saved_config  the config xl_remember kept for a domain (xl.cfg text), or 0
  *   xl_console_attach  `xl console`: the domain's console ring on this
  *                 terminal until Ctrl-] (its exit status)
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
@@ -41,6 +42,10 @@ struct xl_store {
 void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *store);
 void xl_forget(domid_t domid);
 int xl_console_attach(domid_t domid);
+const char *xl_saved_config(domid_t domid);
+
+/* A domain's config as xl.cfg text (what xl list -l reads back): its length, or -1 if it does not fit. */
+int xl_config_text(const struct xl_domain_config *c, char *out, uint32_t size);
 const char *xl_vcpu_isa(void);
 uint64_t xl_now_ns(void);
 void xl_sleep_ms(uint32_t ms);

@@ -105,7 +105,7 @@ describe('the management protocol on HyperLab', () => {
         await session.until('web\'s kernel', () => session.console(3).includes('Welcome to HyperLab.'));
         ({ domains } = await client.list());
         const web = domains.find((d) => d.name === 'web')!;
-        expect(web).toMatchObject({ id: 3, memKiB: 8192, paused: false });
+        expect(web).toMatchObject({ id: 3, memKiB: 8192 + 8, paused: false });
         expect(web.vcpus.length).toBe(2);
         expect(web.exits['ecall from VS']).toBeGreaterThan(0);
         expect(web.sbi.time).toBeGreaterThan(0);

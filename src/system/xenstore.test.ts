@@ -12,7 +12,8 @@
  * its connection and nobody else's. Afterwards the other domains' entries
  * are as they were, the guests still answer, and once snoop has powered
  * off its entries are gone and xl info's free memory is what it was
- * before it came (its ring page was given back).
+ * before it came (its ring page was given back). Last, `xl console`
+ * on guest2, which is halted from there: xl console ends with it.
  */
 import { describe, expect, it } from 'vitest';
 import { consoleOf, prompts, startHyperLab, type HvSession } from './hv-session.ts';
@@ -55,7 +56,18 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         // The tools, and their errors.
         expect(await run('xenstore-write /local/domain/1/data/lesson one')).toBe('');
         expect(await run('xenstore-read /local/domain/1/data/lesson')).toBe('one\n');
-        expect(await run('xenstore-list /local/domain/1')).toBe('name\ndomid\ndata\ncontrol\ndevice\n');
+        expect(await run('xenstore-list /local/domain/1')).toBe('name\ndomid\ndata\ncontrol\ndevice\nvuart\n');
+        // Its console ring (xl console's), named as Xen names a vUART's.
+        expect(await run('xenstore-ls /local/domain/1/vuart')).toMatch(/^0 = ""\n ring-ref = "\d+"\n port = "\d+"\n type = "xenconsoled"\n$/);
+        // What xl kept of guest1's config, as xl list -l shows it (libxl's JSON).
+        const long = await run('xl list -l guest1');
+        expect(JSON.parse(long)).toMatchObject([{ domid: 1, config: {
+          c_info: { type: 'hvm', name: 'guest1' },
+          b_info: { max_vcpus: 1, max_memkb: 16384, target_memkb: 16384, kernel: '/boot/kernel.elf' },
+          on_poweroff: 'destroy', on_reboot: 'restart',
+        } }]);
+        const all = JSON.parse(await run('xl list -l')) as Array<{ domid: number; config: { c_info: { name: string } } }>;
+        expect(all.map((d) => [d.domid, d.config.c_info.name])).toEqual([[0, 'Domain-0'], [1, 'guest1'], [2, 'guest2']]);
         expect(await run('xenstore-read /local/domain/1/nosuch')).toMatch(/no such file or directory/);
         expect(await run('xenstore-chmod /local/domain/1/data/lesson n1 r2')).toBe('');
         expect(await run('xenstore-ls -p /local/domain/1/data')).toBe('lesson = "one"  (n1,r2)\n');
@@ -87,9 +99,20 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         expect(await run('xenstore-ls /local/domain')).not.toMatch(new RegExp(`^${id} = `, 'm'));
         expect(await run('xenstore-read /local/domain/1/name /local/domain/2/name')).toBe('guest1\nguest2\n');
         expect(await run('xenstore-ls /local/domain/0')).toBe('name = "Domain-0"\ndomid = "0"\n');
+        expect(await run(`xenstore-ls /libxl`)).not.toMatch(new RegExp(`^${id} = `, 'm'));
         await session.type(1, 'echo guest1 still here\r');
         await session.until('guest1\'s answer', () => session.console(1).includes('\nguest1 still here\n'));
         expect(freeMemory(await run('xl info'))).toBe(before);
+
+        // xl console ends with its domain: guest2 halted from its console, Domain-0's shell is back.
+        const attached = session.console(0).length;
+        await session.type(0, 'xl console guest2\r');
+        await session.until('xl console to attach', () => session.console(0).slice(attached).includes('xl console guest2\n'));
+        await session.type(0, 'halt\r');
+        await session.until('guest2 destroyed by its watcher', () => session.log().includes('d2 (guest2) destroyed'));
+        await session.until('Domain-0\'s prompt', () => /\n\$ $/.test(session.console(0).slice(attached)));
+        expect(await run('xl list')).not.toContain('guest2');
+        expect(await run('xl console guest2')).toBe('guest2 is an invalid domain identifier (rc=-6)\n');
         expect(session.log()).not.toMatch(/panic|crashed/);
       } finally {
         await session.stop();
