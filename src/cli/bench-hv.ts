@@ -361,8 +361,9 @@ function xenstoreCosts(): void {
     const match = /^xsbench: (reads|writes) (begin|end)$/.exec(line);
     return match ? [match[1], match[2] as 'begin' | 'end'] : undefined;
   };
-  const phases = runPhases(rig, 0, marker, 'xsbench', (p) => p.get('writes')?.end !== undefined);
-  const done = /xsbench: (\d+) reads and \d+ writes(: FAILED)?/.exec(rig.text[0].replace(/\r/g, ''));
+  const summary = /xsbench: (\d+) reads and \d+ writes(: FAILED)?\n/;
+  const phases = runPhases(rig, 0, marker, 'xsbench', (p) => p.get('writes')?.end !== undefined && summary.test(rig.text[0].replace(/\r/g, '')));
+  const done = summary.exec(rig.text[0].replace(/\r/g, ''));
   if (!done || done[2]) throw new Error(`xsbench failed:\n${rig.text[0]}`);
   const rounds = Number(done[1]);
   for (const name of ['reads', 'writes']) {
