@@ -9,7 +9,8 @@
  * data/ directory, give others read access to its own node. What is not
  * it may not: read domain 0's or another domain's entries, write its own
  * name (domain 0's node), make nodes outside its home, change domain 0's
- * permissions, introduce or release domains. Then it fills its quota
+ * permissions, introduce or release domains, use its console ring's port
+ * (the hypervisor's end of the channel). Then it fills its quota
  * (xenstored refuses past it) and breaks its ring on purpose with a
  * message longer than the protocol allows: xenstored stops serving it
  * (the ring's error says why) and nobody else. One line per check
@@ -224,6 +225,43 @@ static void others_entries(void)
     check(got < 0 && got != -100, "release of domain 0", got, "refused");
 }
 
+static long event_op(uint32_t cmd, void *op)
+{
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (uint32_t)(uintptr_t)op, 0);
+}
+
+/*
+ * Its console ring's port (xenstore's vuart/0/port, which it may read) is
+ * the hypervisor's end: it may not send on it, close it or move it, and
+ * the ring it shares with domain 0 is its own to scribble on.
+ */
+static void console_port(void)
+{
+    long n = xs_read("vuart/0/port");
+    uint32_t console = 0;
+    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
+        console = console * 10 + (uint32_t)(*c - '0');
+    check(n > 0 && console != 0 && console != port, "read of its console ring's port (vuart/0/port)", n, "a port");
+    struct evtchn_send send = { console };
+    expect(event_op(EVTCHNOP_send, &send), -XEN_EINVAL, "send on its console ring's port", "-EINVAL");
+    struct evtchn_bind_vcpu bind = { console, 0 };
+    expect(event_op(EVTCHNOP_bind_vcpu, &bind), -XEN_EINVAL, "bind_vcpu of its console ring's port", "-EINVAL");
+    struct evtchn_close close = { console };
+    expect(event_op(EVTCHNOP_close, &close), -XEN_EINVAL, "close of its console ring's port", "-EINVAL");
+    expect(event_op(EVTCHNOP_send, &send), -XEN_EINVAL, "send on it after that (still the hypervisor's)", "-EINVAL");
+    n = xs_read("vuart/0/ring-ref");
+    uint32_t gfn = 0;
+    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
+        gfn = gfn * 10 + (uint32_t)(*c - '0');
+    check(n > 0 && gfn != 0, "read of its console ring's frame (vuart/0/ring-ref)", (long)gfn, "a frame");
+    if (gfn) {
+        volatile struct xencons_interface *ring = (volatile struct xencons_interface *)(uintptr_t)(gfn << 12);
+        ring->out_prod = 0x7ffffff0;    /* nonsense for whoever serves it next: the hypervisor takes it as full */
+        ring->in_prod = 0x12345;
+        print("snoop: its console ring's indexes scribbled on\n");
+    }
+}
+
 /* Makes nodes until xenstored refuses: it must, before a few hundred. */
 static void quota(void)
 {
@@ -270,6 +308,7 @@ void guest_program(uint32_t hartid)
         print("snoop: its xenstore ring at frame 0x%x, port %u\n", (unsigned)pfn, (unsigned)port);
         own_entries();
         others_entries();
+        console_port();
         quota();
         break_ring();
     }

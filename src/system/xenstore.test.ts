@@ -91,6 +91,7 @@ describe('xenstore, on HyperLab (deterministic)', () => {
           'read of its own name -> ', 'read of /local/domain/0/name -> -1, EACCES (-1)',
           'write of its own name (domain 0\'s node) -> -1, EACCES (-1)', 'directory of /local/domain -> -1, EACCES (-1)',
           'write of /tool/snoop -> -1, EACCES (-1)', 'the ring\'s error after a message too long -> 3',
+          'close of its console ring\'s port -> -22, -EINVAL', 'send on it after that (still the hypervisor\'s) -> -22',
         ]) expect(report).toContain(`snoop: ok: ${line}`);
         expect(report).toMatch(/snoop: quota: \d+ nodes made, then error -\d+\n/);
 
