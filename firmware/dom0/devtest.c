@@ -6,11 +6,23 @@
  * until written back), and every refusal (a port that is not the file's,
  * a bad VIRQ or domain, short reads and odd writes, bad pointers, too
  * many files, an unknown request), after which the device still works.
+ *
+ * `devtest gntdev D` checks /dev/gntdev (include/gntdev.h) with the page
+ * domain D offers domain 0: D's data/page-ref in xenstore names the grant
+ * (snoop started with cmdline="grant" does that). It maps it, reads what
+ * D wrote there and writes an answer, maps it a second time read-only,
+ * tries the refusals (a grant D did not make, domains that are not there,
+ * bad counts, flags and pointers), unmaps it and writes D's data/page-read, on which D takes
+ * its grant back.
+ *
  * It prints a line per check and "devtest: done: N passed, M failed".
  */
 #include "libc.h"
+#include "abi.h"
 #include "hypercall.h"
 #include "evtchn.h"
+#include "gntdev.h"
+#include "xs.h"
 
 #define BAD_POINTER ((void *)0x10)
 #define MAX_FILES   8                   /* kernel/dom0/evtchn.c: USERS */
@@ -131,8 +143,80 @@ static void too_many(void)
         close(again);
 }
 
-int main(void)
+#define GRANTED_TEXT "a page snoop granted to domain 0"
+#define ANSWER_TEXT  "domain 0 was here"
+#define ANSWER_AT    256                /* where in the page the answer goes */
+
+static long map_grant(int fd, uint32_t domid, uint32_t ref, uint32_t flags, uint64_t *at)
 {
+    struct ioctl_gntdev_map_grant_ref m = { 1, flags, 0, { { domid, ref } } };
+    long error = ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &m);
+    *at = m.index;
+    return error;
+}
+
+static long unmap_grant(int fd, uint64_t at, uint32_t count)
+{
+    struct ioctl_gntdev_unmap_grant_ref u = { at, count, 0 };
+    return ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
+}
+
+static int gntdev(uint32_t domid)
+{
+    char path[64], value[16];
+    int error;
+    struct xs_handle *h = xs_open(&error);
+    snprintf(path, sizeof path, "/local/domain/%u/data/page-ref", (unsigned)domid);
+    long n = h ? xs_read(h, XBT_NULL, path, value, sizeof value) : error;
+    check(n > 0, "the grant reference in data/page-ref", n, "one");
+    int fd = open(GNTDEV_DEVICE, O_RDWR);
+    check(fd >= 0, "open of " GNTDEV_DEVICE, fd, "a file");
+    if (n <= 0 || fd < 0)
+        return 1;
+    uint32_t ref = (uint32_t)atoi(value);
+    uint64_t at;
+    long got = map_grant(fd, domid, ref, 0, &at);
+    check(got == 0 && at >= USER_FOREIGN_BASE, "map of its grant", got, "0, in the foreign area");
+    if (got == 0) {
+        char *page = (char *)(uintptr_t)at;
+        check(strcmp(page, GRANTED_TEXT) == 0, "what it wrote there", (long)strlen(page), "\"" GRANTED_TEXT "\"");
+        strlcpy(page + ANSWER_AT, ANSWER_TEXT, 64);
+        uint64_t again;
+        expect(map_grant(fd, domid, ref, GNTDEV_MAP_READONLY, &again), 0, "a second, read-only map of it", "0");
+        check(strcmp((char *)(uintptr_t)again + ANSWER_AT, ANSWER_TEXT) == 0, "the answer through the second map",
+              0, "the same page");
+        expect(unmap_grant(fd, again, 1), 0, "unmap of the second", "0");
+    }
+    uint64_t ignored;
+    expect(map_grant(fd, domid, ref + 1, 0, &ignored), -EPERM, "map of a grant it did not make", "-EPERM");
+    expect(map_grant(fd, domid, 1u << 20, 0, &ignored), -EINVAL, "map of a reference past its table", "-EINVAL");
+    expect(map_grant(fd, 0x7ff0, ref, 0, &ignored), -EINVAL, "map from a domain id that is reserved", "-EINVAL");
+    expect(map_grant(fd, 7, ref, 0, &ignored), -EINVAL, "map from d7, which is not there", "-EINVAL");
+    expect(map_grant(fd, domid, ref, 2, &ignored), -EINVAL, "map with an unknown flag", "-EINVAL");
+    struct ioctl_gntdev_map_grant_ref none = { 0, 0, 0, { { domid, ref } } };
+    expect(ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &none), -EINVAL, "map of 0 grants", "-EINVAL");
+    struct ioctl_gntdev_map_grant_ref many = { GNTDEV_MAP_MAX + 1, 0, 0, { { domid, ref } } };
+    expect(ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &many), -EINVAL, "map of too many grants", "-EINVAL");
+    expect(ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, BAD_POINTER), -EFAULT, "map from a bad pointer", "-EFAULT");
+    expect(unmap_grant(fd, 0x1000, 1), -EINVAL, "unmap outside the foreign area", "-EINVAL");
+    expect(ioctl(fd, 0x4700 | 9, 0), -ENOTTY, "an unknown request", "-ENOTTY");
+    if (got == 0)
+        expect(unmap_grant(fd, at, 1), 0, "unmap of its grant", "0");
+    close(fd);
+    snprintf(path, sizeof path, "/local/domain/%u/data/page-read", (unsigned)domid);
+    expect(xs_write(h, XBT_NULL, path, "done", 4), 0, "write of its data/page-read", "0");
+    printf("devtest: done: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "gntdev") == 0)
+        return gntdev((uint32_t)atoi(argv[2]));
+    if (argc != 1) {
+        dprintf(STDERR, "Usage: devtest [gntdev <domain id>]\n");
+        return 2;
+    }
     int a = open(EVTCHN_DEVICE, O_RDWR), b = open(EVTCHN_DEVICE, O_RDWR);
     check(a >= 0 && b >= 0, "two opens of " EVTCHN_DEVICE, a < 0 ? a : b, "two files");
     if (a < 0 || b < 0) {

@@ -20,7 +20,7 @@ DOM0_CONFIGS     := $(wildcard dom0/etc/*.cfg)
 DOM0_PROGRAMS    := init xl xenstored xenstore xsbench mgmtd devtest
 XENSTORE_TOOLS   := read write rm ls list chmod watch
 DOM0_TOOLSTACK   := dom0/privcmd-env.c $(TOOLSTACK_SRCS) toolstack/xs.c lib/fdt_write.c lib/kernel_image.c
-DOM0_HEADERS     := $(wildcard toolstack/*.h) include/hypercall.h include/privcmd.h include/evtchn.h include/xenbus.h \
+DOM0_HEADERS     := $(wildcard toolstack/*.h) include/hypercall.h include/privcmd.h include/evtchn.h include/xenbus.h include/gntdev.h \
                     lib/fdt_write.h lib/kernel_image.h
 
 $(DOM0_BUILD)/%.elf: dom0/%.c $(DOM0_TOOLSTACK) $(DOM0_HEADERS) $(USER_LIB_OBJS) $(USER_HEADERS) user/user.ld
@@ -48,10 +48,14 @@ $(DOM0_BUILD)/xenstore.elf $(DOM0_BUILD)/xsbench.elf: $(DOM0_BUILD)/%.elf: dom0/
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -I toolstack $(USER_LDFLAGS) -o $@ $< toolstack/xs.c $(USER_LIB_OBJS) $(USER_LIBGCC)
 
-# init and the device test need no toolstack.
-$(DOM0_BUILD)/init.elf $(DOM0_BUILD)/devtest.elf: $(DOM0_BUILD)/%.elf: dom0/%.c $(USER_LIB_OBJS) $(USER_HEADERS) include/hypercall.h include/evtchn.h user/user.ld
+# init needs no toolstack; the device test, xenstore's client.
+$(DOM0_BUILD)/init.elf: dom0/init.c $(USER_LIB_OBJS) $(USER_HEADERS) user/user.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $< $(USER_LIB_OBJS) $(USER_LIBGCC)
+
+$(DOM0_BUILD)/devtest.elf: dom0/devtest.c toolstack/xs.c $(DOM0_HEADERS) $(USER_LIB_OBJS) $(USER_HEADERS) user/user.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I toolstack $(USER_LDFLAGS) -o $@ $< toolstack/xs.c $(USER_LIB_OBJS) $(USER_LIBGCC)
 
 $(DOM0_BUILD)/%: $(DOM0_BUILD)/%.elf
 	$(CROSS)strip -o $@ $<
@@ -64,7 +68,7 @@ $(DOM0_BUILD)/initramfs.cpio: $(USER_PROGS) $(addprefix $(DOM0_BUILD)/,$(DOM0_PR
 	    $(foreach c,$(DOM0_CONFIGS),etc/xen/$(notdir $(c))=$(c)) boot/kernel.elf=$(OUT)/kernel.elf \
 	    boot/snoop.elf=$(DOM0_BUILD)/snoop
 
-$(OUT)/kernel-dom0.elf: $(DOM0_KERNEL_SRCS) $(wildcard kernel/dom0/*.h) $(LIB_SRCS) $(KERNEL_HEADERS) include/privcmd.h include/evtchn.h include/xenbus.h include/hypercall.h kernel/kernel.ld $(DOM0_BUILD)/initramfs.cpio
+$(OUT)/kernel-dom0.elf: $(DOM0_KERNEL_SRCS) $(wildcard kernel/dom0/*.h) $(LIB_SRCS) $(KERNEL_HEADERS) include/privcmd.h include/evtchn.h include/xenbus.h include/gntdev.h include/hypercall.h kernel/kernel.ld $(DOM0_BUILD)/initramfs.cpio
 	@mkdir -p $(dir $@)
 	$(CC) $(SYS_CFLAGS) -I kernel -DKERNEL_DOM0 -DINITRAMFS='"$(DOM0_BUILD)/initramfs.cpio"' -T kernel/kernel.ld \
 	    $(SYS_LDFLAGS) -o $@ $(DOM0_KERNEL_SRCS) $(LIB_SRCS) $(SYS_LIBGCC)

@@ -10,7 +10,9 @@
  * it may not: read domain 0's or another domain's entries, write its own
  * name (domain 0's node), make nodes outside its home, change domain 0's
  * permissions, introduce or release domains, use its console ring's port
- * (the hypervisor's end of the channel). Then it fills its quota
+ * (the hypervisor's end of the channel). With `grant` on its command
+ * line it grants domain 0 a page and waits for it (grant_to_dom0). Then
+ * it fills its quota
  * (xenstored refuses past it) and breaks its ring on purpose with a
  * message longer than the protocol allows: xenstored stops serving it
  * (the ring's error says why) and nobody else. One line per check
@@ -262,6 +264,48 @@ static void console_port(void)
     }
 }
 
+#define GRANT_TABLE_GPA (GUEST_XEN_BASE + 0x1000)    /* where its grant table's frame 0 goes */
+#define PAGE_REF        8
+#define GRANTED_TEXT    "a page snoop granted to domain 0"
+#define ANSWER_TEXT     "domain 0 was here"
+#define ANSWER_AT       256
+
+static char granted[4096] __attribute__((aligned(4096)));
+
+/*
+ * Booted with `grant` (xl create /etc/xen/snoop.cfg 'cmdline="grant"'):
+ * the split-driver handshake of a PV front end. It grants domain 0 a page
+ * (grant PAGE_REF), names it in xenstore (data/page-ref), and waits until
+ * domain 0 says it has read it (data/page-read, which devtest gntdev
+ * writes); then it finds domain 0's answer in the page and takes its
+ * grant back, which it can now that nobody has it mapped.
+ */
+static void grant_to_dom0(void)
+{
+    if (!bootargs_has("grant"))
+        return;
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0,
+                                      .gpfn = GRANT_TABLE_GPA / 4096 };
+    expect(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map, 0), 0,
+           "its grant table mapped", "0");
+    struct grant_entry_v1 *table = (struct grant_entry_v1 *)GRANT_TABLE_GPA;
+    strlcpy(granted, GRANTED_TEXT, sizeof granted);
+    table[PAGE_REF].domid = 0;
+    table[PAGE_REF].frame = (uint32_t)(uintptr_t)granted >> 12;
+    __atomic_store_n(&table[PAGE_REF].flags, GTF_permit_access, __ATOMIC_RELEASE);
+    expect(xs_write("data/page-ref", "8"), 3, "write of data/page-ref", "3 (OK)");
+    print("snoop: grant %d holds a page for domain 0; waiting for its data/page-read (devtest gntdev %u)\n", PAGE_REF,
+          (unsigned)domid);
+    while (xs_read("data/page-read") < 0 || strcmp(reply, "done") != 0)
+        sleep_ms(20);
+    check(strcmp(granted + ANSWER_AT, ANSWER_TEXT) == 0, "domain 0's answer in the granted page", 0,
+          "\"" ANSWER_TEXT "\"");
+    uint32_t *word = (uint32_t *)&table[PAGE_REF];
+    uint32_t expected = GTF_permit_access;   /* domid 0 in the high half */
+    check(__atomic_compare_exchange_n(word, &expected, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE),
+          "its grant taken back once domain 0 unmapped it", (long)expected, "taken");
+}
+
 /* Makes nodes until xenstored refuses: it must, before a few hundred. */
 static void quota(void)
 {
@@ -309,6 +353,7 @@ void guest_program(uint32_t hartid)
         own_entries();
         others_entries();
         console_port();
+        grant_to_dom0();
         quota();
         break_ring();
     }

@@ -176,7 +176,7 @@ int mm_copy(struct mm *from, struct mm *to);
 int mm_map_page(struct mm *mm, uint32_t va, uint32_t flags, void **page);
 int mm_fault(struct mm *mm, uint32_t va, int cause);
 int mm_sbrk(struct mm *mm, int increment, uint32_t *old_brk);
-int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa);
+int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa, int writable);
 uint32_t mm_unmap_foreign(struct mm *mm, uint32_t va);
 int mm_make_resident(struct mm *mm, uint32_t sp);
 int copyin(struct mm *mm, void *dst, uint32_t src, uint32_t n);

@@ -304,10 +304,10 @@ static uint8_t *translate(struct mm *mm, uint32_t va, int write)
 
 /*
  * Maps another domain's frame, at guest-physical gpa in this domain's
- * window, at user address va (the foreign area), read-write. 0, -EBUSY if
- * something is mapped there, or -ENOMEM.
+ * window, at user address va (the foreign area), read-write (or read-only).
+ * 0, -EBUSY if something is mapped there, or -ENOMEM.
  */
-int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa)
+int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa, int writable)
 {
     if (va < USER_FOREIGN_BASE || va - USER_FOREIGN_BASE >= USER_FOREIGN_SIZE || (va | gpa) & (PAGE_SIZE - 1))
         panic("mm_map_foreign: 0x%08x -> 0x%08x", (unsigned)va, (unsigned)gpa);
@@ -316,7 +316,7 @@ int mm_map_foreign(struct mm *mm, uint32_t va, uint32_t gpa)
         return -ENOMEM;
     if (*pte & PTE_V)
         return -EBUSY;
-    *pte = make_pte(gpa, PTE_USER | PTE_R | PTE_W | PTE_FOREIGN);
+    *pte = make_pte(gpa, PTE_USER | PTE_R | (writable ? PTE_W : 0) | PTE_FOREIGN);
     mm->foreign++;
     return 0;
 }

@@ -12,7 +12,9 @@
  * its connection and nobody else's. Afterwards the other domains' entries
  * are as they were, the guests still answer, and once snoop has powered
  * off its entries are gone and xl info's free memory is what it was
- * before it came (its ring page was given back). Last, `xl console`
+ * before it came (its ring page was given back). snoop again, with
+ * cmdline "grant": it grants domain 0 a page, and devtest maps it through
+ * /dev/gntdev (with the device's refusals). Last, `xl console`
  * on guest2, which is halted from there: xl console ends with it.
  */
 import { describe, expect, it } from 'vitest';
@@ -104,6 +106,26 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         await session.type(1, 'echo guest1 still here\r');
         await session.until('guest1\'s answer', () => session.console(1).includes('\nguest1 still here\n'));
         expect(freeMemory(await run('xl info'))).toBe(before);
+
+        // A PV front end's handshake: snoop (cmdline "grant") grants domain 0 a page and names it in xenstore;
+        // devtest maps it through /dev/gntdev, answers in it, and snoop takes its grant back.
+        const grantAt = session.log().length;
+        await run('xl create /etc/xen/snoop.cfg \'cmdline="grant"\'');
+        await session.until('snoop again', () => /^d(\d) \(snoop\): HVM/m.test(session.log().slice(grantAt)));
+        const again = Number(/^d(\d) \(snoop\): HVM/m.exec(session.log().slice(grantAt))![1]);
+        const snoop2 = () => session.console(consoleOf(session, again));
+        await session.until('snoop\'s grant', () => snoop2().includes('snoop: grant 8 holds a page for domain 0'));
+        const devtest = await run(`devtest gntdev ${again}`);
+        expect(devtest).not.toContain('FAIL');
+        expect(devtest).toMatch(/devtest: done: \d+ passed, 0 failed/);
+        for (const line of ['what it wrote there -> 32, "a page snoop granted to domain 0"',
+          'map of a grant it did not make -> -1', 'map from a bad pointer -> -14', 'unmap of its grant -> 0'])
+          expect(devtest).toContain(`devtest: ok: ${line}`);
+        await session.until('snoop\'s checks again', () => /snoop: done: \d+ passed, \d+ failed\n/.test(snoop2()));
+        expect(snoop2()).toMatch(/snoop: done: [1-9]\d* passed, 0 failed\n/);
+        for (const line of ['domain 0\'s answer in the granted page', 'its grant taken back once domain 0 unmapped it'])
+          expect(snoop2()).toContain(`snoop: ok: ${line}`);
+        await session.until('snoop destroyed again', () => session.log().includes(`d${again} (snoop) destroyed`));
 
         // xl console ends with its domain: guest2 halted from its console, Domain-0's shell is back.
         const attached = session.console(0).length;

@@ -23,4 +23,14 @@ extern const struct device mgmtport_device;
 void xenbus_init(void);
 extern const struct device xenbus_device, xenbus_backend_device;
 
+/* privcmd.c: pages of the foreign area (include/abi.h), each with its frame of the window. */
+int foreign_slots_take(uint32_t count);         /* the first of `count` free in a row, or -1 */
+uint32_t foreign_slot_va(uint32_t slot);
+uint32_t foreign_slot_gpa(uint32_t slot);
+void foreign_slot_free(uint32_t slot);
+void foreign_slot_grant(uint32_t slot, uint32_t handle);   /* a grant is mapped there: unmapped by its handle */
+
+/* gntdev.c: /dev/gntdev (include/gntdev.h). */
+extern const struct device gntdev_device;
+
 #endif

@@ -39,6 +39,7 @@ static uint32_t window_gpa;             /* the window's first frame: shared_info
 static uint32_t foreign_gpa;            /* the window frame of the foreign area's first page; 0: no window */
 static struct spinlock slots_lock;
 static uint8_t slot_used[FOREIGN_PAGES];
+static uint16_t slot_grant[FOREIGN_PAGES];  /* a grant mapped there (gntdev.c): its handle + 1; 0: a foreign frame */
 static pagetable_t call_root[NCPU];     /* per hart: the table a user hypercall runs on */
 static pagetable_t trampoline_table;    /* second level: the trampoline's page alone */
 
@@ -140,6 +141,34 @@ static void slot_free(uint32_t slot)
 {
     acquire(&slots_lock);
     slot_used[slot] = 0;
+    slot_grant[slot] = 0;
+    release(&slots_lock);
+}
+
+int foreign_slots_take(uint32_t count)
+{
+    return foreign_gpa ? slots_take(count) : -1;
+}
+
+uint32_t foreign_slot_va(uint32_t slot)
+{
+    return slot_va(slot);
+}
+
+uint32_t foreign_slot_gpa(uint32_t slot)
+{
+    return foreign_gpa + slot * PAGE_SIZE;
+}
+
+void foreign_slot_free(uint32_t slot)
+{
+    slot_free(slot);
+}
+
+void foreign_slot_grant(uint32_t slot, uint32_t handle)
+{
+    acquire(&slots_lock);
+    slot_grant[slot] = (uint16_t)(handle + 1);
     release(&slots_lock);
 }
 
@@ -152,12 +181,26 @@ static long unmap_gpfn(uint32_t gpfn)
     return dom0_hypercall(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint32_t)(uintptr_t)&r, 0);
 }
 
+/* Gives back the grant mapped at window gpa (gntdev.c's), by its handle. */
+static long unmap_grant(uint32_t gpa, uint32_t handle)
+{
+    struct gnttab_unmap_grant_ref u;
+    memset(&u, 0, sizeof u);
+    u.host_addr = gpa;
+    u.handle = handle;
+    long error = dom0_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, (uint32_t)(uintptr_t)&u, 1);
+    return error ? error : u.status;
+}
+
 void platform_foreign_release(uint32_t gpa)
 {
     uint32_t slot = (gpa - foreign_gpa) / PAGE_SIZE;
     if (gpa < foreign_gpa || slot >= FOREIGN_PAGES)
         panic("privcmd: foreign page at 0x%08x is outside the area", (unsigned)gpa);
-    long error = unmap_gpfn(gpa >> 12);
+    acquire(&slots_lock);
+    uint32_t grant = slot_grant[slot];
+    release(&slots_lock);
+    long error = grant ? unmap_grant(gpa, grant - 1) : unmap_gpfn(gpa >> 12);
     if (error)
         kprintf("privcmd: the hypervisor did not unmap window frame 0x%08x (error %ld)\n", (unsigned)gpa, error);
     slot_free(slot);
@@ -191,7 +234,7 @@ static long map_chunk(struct mm *mm, uint16_t dom, const uint64_t *gfns, uint32_
             unmap_gpfn((uint32_t)gpfns[i]);
             errs[i] = -XEN_EINVAL;
         }
-        if (errs[i] == 0 && mm_map_foreign(mm, slot_va(first + i), (uint32_t)gpfns[i] << 12) < 0) {
+        if (errs[i] == 0 && mm_map_foreign(mm, slot_va(first + i), (uint32_t)gpfns[i] << 12, 1) < 0) {
             unmap_gpfn((uint32_t)gpfns[i]);
             errs[i] = -XEN_ENOMEM;
         }
@@ -283,7 +326,7 @@ static const struct device privcmd = { .name = "privcmd", .ioctl = privcmd_ioctl
 const struct device *platform_device(const char *name)
 {
     static const struct device *const devices[] = {
-        &privcmd, &evtchn_device, &mgmtport_device, &xenbus_device, &xenbus_backend_device,
+        &privcmd, &evtchn_device, &mgmtport_device, &xenbus_device, &xenbus_backend_device, &gntdev_device,
     };
     for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (strcmp(name, devices[i]->name) == 0)
