@@ -86,17 +86,26 @@ static long hyperlab_name(domid_t domid, int set, char *name)
     return error;
 }
 
+static struct xs_handle *store_handle;
+static int store_tried;
+
 /* xenstored, reached on first use; 0 while none runs (domain 0 started `single`, before /etc/rc). */
 static struct xs_handle *store(void)
 {
-    static struct xs_handle *handle;
-    static int tried;
     int error;
-    if (!handle && !tried) {
-        tried = 1;
-        handle = xs_open(&error);
+    if (!store_handle && !store_tried) {
+        store_tried = 1;
+        store_handle = xs_open(&error);
     }
-    return handle;
+    return store_handle;
+}
+
+/* In a child just forked: the connection is its parent's (one conversation each), so it makes its own when it needs one. */
+static void store_after_fork(void)
+{
+    xs_close(store_handle);             /* this process's descriptor and copy only */
+    store_handle = 0;
+    store_tried = 0;
 }
 
 /*
@@ -307,8 +316,10 @@ int xl_console_attach(domid_t domid)
         return 1;
     }
     int parent = getpid(), child = fork();
-    if (child == 0)
+    if (child == 0) {
+        store_after_fork();
         console_output(gfn, events, (uint32_t)local, domid, handle, parent);
+    }
     struct ioctl_evtchn_notify notify = { (uint32_t)local };
     for (int detached = child < 0; !detached;) {
         char typed[64];
@@ -475,9 +486,10 @@ static void watch(domid_t domid, const struct xl_domain_config *config)
 void xl_watch(domid_t domid, const struct xl_domain_config *config)
 {
     int pid = fork();
-    if (pid == 0)
+    if (pid == 0) {
+        store_after_fork();
         watch(domid, config);
-    else if (pid < 0)
+    } else if (pid < 0)
         dprintf(STDERR, "xl: no process to follow d%u (%s): its on_poweroff, on_reboot and on_crash will not be done\n",
                 (unsigned)domid, strerror(pid));
 }

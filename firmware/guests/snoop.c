@@ -160,6 +160,15 @@ static void expect_refused(long got, long expected, const char *what)
     check(got == expected, what, got, expected == R_EACCES ? "EACCES (-1)" : "ENOENT (-2)");
 }
 
+/* The decimal number a read (its result n) left in reply[]; 0 if the read failed. */
+static uint32_t read_number(long n)
+{
+    uint32_t value = 0;
+    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
+        value = value * 10 + (uint32_t)(*c - '0');
+    return value;
+}
+
 static long get_param(uint32_t index, uint64_t *value)
 {
     struct xen_hvm_param param = { DOMID_SELF, 0, index, 0 };
@@ -172,9 +181,7 @@ static void own_entries(void)
 {
     char path[64];
     long n = xs_read("domid");
-    domid = 0;
-    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
-        domid = domid * 10 + (uint32_t)(*c - '0');
+    domid = read_number(n);
     check(n > 0 && domid > 0, "read of its own domid (relative)", n, "a domain id");
     snprintf(path, sizeof path, "/local/domain/%u/name", (unsigned)domid);
     n = xs_read(path);
@@ -240,9 +247,7 @@ static long event_op(uint32_t cmd, void *op)
 static void console_port(void)
 {
     long n = xs_read("vuart/0/port");
-    uint32_t console = 0;
-    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
-        console = console * 10 + (uint32_t)(*c - '0');
+    uint32_t console = read_number(n);
     check(n > 0 && console != 0 && console != port, "read of its console ring's port (vuart/0/port)", n, "a port");
     struct evtchn_send send = { console };
     expect(event_op(EVTCHNOP_send, &send), -XEN_EINVAL, "send on its console ring's port", "-EINVAL");
@@ -252,9 +257,7 @@ static void console_port(void)
     expect(event_op(EVTCHNOP_close, &close), -XEN_EINVAL, "close of its console ring's port", "-EINVAL");
     expect(event_op(EVTCHNOP_send, &send), -XEN_EINVAL, "send on it after that (still the hypervisor's)", "-EINVAL");
     n = xs_read("vuart/0/ring-ref");
-    uint32_t gfn = 0;
-    for (const char *c = reply; n > 0 && *c >= '0' && *c <= '9'; c++)
-        gfn = gfn * 10 + (uint32_t)(*c - '0');
+    uint32_t gfn = read_number(n);
     check(n > 0 && gfn != 0, "read of its console ring's frame (vuart/0/ring-ref)", (long)gfn, "a frame");
     if (gfn) {
         volatile struct xencons_interface *ring = (volatile struct xencons_interface *)(uintptr_t)(gfn << 12);
