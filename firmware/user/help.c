@@ -1,4 +1,4 @@
-/* help: lists the commands, the shell's built-ins and its editing keys. */
+/* help: lists the commands, the shell's built-ins and its editing keys; in domain 0, its toolstack's too. */
 #include "libc.h"
 
 static const char *const commands[][2] = {
@@ -22,9 +22,22 @@ static const char *const commands[][2] = {
   {"reboot", "restart the machine"},
 };
 
+/* What the dom0 build's initramfs adds (firmware/dom0/). */
+static const char *const dom0_commands[][2] = {
+  {"xl help", "the toolstack: create, list, console, destroy... domains"},
+  {"xenstore-ls [-p] [PATH]", "the xenstore tree (-read, -write, -rm, -list, -chmod, -watch)"},
+  {"devtest [gntdev DOMID]", "check domain 0's devices"},
+};
+
 int main(void) {
+  struct sysinfo info;
   printf("Commands:\n");
   for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) printf("  %-32s %s\n", commands[i][0], commands[i][1]);
+  if (sysinfo(&info) == 0 && strcmp(info.variant, "dom0") == 0) {
+    printf("Domain 0:\n");
+    for (unsigned i = 0; i < ARRAY_SIZE(dom0_commands); i++)
+      printf("  %-32s %s\n", dom0_commands[i][0], dom0_commands[i][1]);
+  }
   printf("Command lines: A; B runs A then B; A & runs A in the background ($! is its id)\n");
   printf("Shell built-ins: exit [STATUS], history, wait (for the background programs)\n");
   printf("Editing: Left/Right, Home/End (Ctrl-A/Ctrl-E), Backspace, Delete, Ctrl-U, Ctrl-K,\n"

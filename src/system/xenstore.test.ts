@@ -46,6 +46,9 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         await session.until('domain 0\'s prompt', () => prompts(session.console(0)) > 0);
         await session.until('guest1 and guest2', () => prompts(session.console(1)) > 0 && prompts(session.console(2)) > 0);
 
+        // Domain-0's help names the tools.
+        expect(await run('help')).toMatch(/^Domain 0:\n {2}xl help +the toolstack.*\n {2}xenstore-ls \[-p\] \[PATH\] +the xenstore tree/m);
+
         // What xl wrote for the guests, and who may read it.
         const tree = await run('xenstore-ls -p /local/domain');
         expect(tree).toMatch(/^0 = "" {2}\(n0\)\n name = "Domain-0"/m);
