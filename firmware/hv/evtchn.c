@@ -579,7 +579,8 @@ void evtchn_dump(void)
             if (chn->state == EVTCHNSTAT_closed)
                 continue;
             uint32_t word = port / WORD_BITS, bit = 1u << port % WORD_BITS;
-            hv_printk("  port %u: %s v%u pending %d masked %d", (unsigned)port, states[chn->state], chn->vcpu,
+            hv_printk("  port %u: %s%s v%u pending %d masked %d", (unsigned)port, states[chn->state],
+                      chn->xen_consumer ? " (the hypervisor's end: its console ring)" : "", chn->vcpu,
                       (s->evtchn_pending[word] & bit) != 0, (s->evtchn_mask[word] & bit) != 0);
             if (chn->state == EVTCHNSTAT_interdomain)
                 hv_printk_continue(" -> d%u port %u\n", chn->remote_dom, (unsigned)chn->remote_port);
