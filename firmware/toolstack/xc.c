@@ -214,11 +214,18 @@ long xc_vuart_init(domid_t domid, uint32_t gfn)
 
 /* ---- the domain builder ---- */
 
-/* Puts n bytes (zeros if data is 0) at guest-physical gpa of the domain, MAP_CHUNK frames at a time. */
+/*
+ * Puts n bytes at guest-physical gpa of the domain, MAP_CHUNK frames at a
+ * time. Zeros (data 0: a segment's bss) are there already: the domain's
+ * RAM was just populated, and the hypervisor gives a domain only
+ * scrubbed frames.
+ */
 static int put(void *context, uint32_t gpa, const void *data, uint32_t n)
 {
     const struct xc_build *b = context;
     const uint8_t *from = data;
+    if (data == 0)
+        return 0;
     while (n) {
         uint32_t first = gpa / XC_PAGE_SIZE, offset = gpa % XC_PAGE_SIZE;
         uint32_t frames = (offset + n + XC_PAGE_SIZE - 1) / XC_PAGE_SIZE;
@@ -232,11 +239,8 @@ static int put(void *context, uint32_t gpa, const void *data, uint32_t n)
         if (mapped == 0)
             return -1;
         uint32_t piece = frames * XC_PAGE_SIZE - offset < n ? frames * XC_PAGE_SIZE - offset : n;
-        if (from) {
-            memcpy(mapped + offset, from, piece);
-            from += piece;
-        } else
-            memset(mapped + offset, 0, piece);
+        memcpy(mapped + offset, from, piece);
+        from += piece;
         if (xc_unmap_foreign(mapped, frames) < 0)
             return -1;
         gpa += piece;
