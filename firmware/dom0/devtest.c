@@ -5,7 +5,8 @@
  * between two files (each end reads the other's notification, masked
  * until written back), and every refusal (a port that is not the file's,
  * a bad VIRQ or domain, short reads and odd writes, bad pointers, too
- * many files, an unknown request), after which the device still works.
+ * many files, an unknown request), after which the device still works;
+ * then xenstore through /dev/xenbus: transactions and a watch.
  *
  * `devtest gntdev D` checks /dev/gntdev (include/gntdev.h) with the page
  * domain D offers domain 0: D's data/page-ref in xenstore names the grant
@@ -209,6 +210,50 @@ static int gntdev(uint32_t domid)
     return failed ? 1 : 0;
 }
 
+/*
+ * xenstore through /dev/xenbus, two connections at once: a transaction's
+ * write is seen inside it and not outside until it commits; one that
+ * another change overtook answers EAGAIN (the client starts it again);
+ * a watch fires once when set and once per change.
+ */
+static void xenstore(void)
+{
+    int error;
+    char value[32], path[64], token[16];
+    struct xs_handle *a = xs_open(&error), *b = a ? xs_open(&error) : 0;
+    check(a && b, "two connections to xenstored", error, "two");
+    if (!a || !b)
+        return;
+    const char *key = "/local/domain/0/data/devtest";
+    expect(xs_write(a, XBT_NULL, key, "before", 6), 0, "a write outside a transaction", "0");
+    xs_transaction_t t;
+    expect(xs_transaction_start(a, &t), 0, "transaction_start", "0");
+    expect(xs_write(a, t, key, "inside", 6), 0, "a write in it", "0");
+    long n = xs_read(a, t, key, value, sizeof value);
+    check(n == 6 && strcmp(value, "inside") == 0, "a read in it", n, "inside");
+    n = xs_read(b, XBT_NULL, key, value, sizeof value);
+    check(n == 6 && strcmp(value, "before") == 0, "a read from the other connection meanwhile", n, "before");
+    expect(xs_transaction_end(a, t, 0), 0, "its commit", "0");
+    n = xs_read(b, XBT_NULL, key, value, sizeof value);
+    check(n == 6 && strcmp(value, "inside") == 0, "a read from the other connection after it", n, "inside");
+    expect(xs_transaction_start(a, &t), 0, "a second transaction", "0");
+    expect(xs_write(a, t, key, "lost", 4), 0, "a write in it", "0");
+    expect(xs_write(b, XBT_NULL, key, "first", 5), 0, "the other connection's write meanwhile", "0");
+    expect(xs_transaction_end(a, t, 0), -EAGAIN, "its commit", "-EAGAIN");
+    n = xs_read(a, XBT_NULL, key, value, sizeof value);
+    check(n == 5 && strcmp(value, "first") == 0, "what the store kept", n, "first");
+    expect(xs_transaction_end(a, t, 0), -ENOENT, "the commit of a transaction that has ended", "-ENOENT");
+    expect(xs_watch(b, key, "tok"), 0, "a watch from the other connection", "0");
+    error = xs_read_watch(b, path, sizeof path, token, sizeof token);
+    check(error == 0 && strcmp(path, key) == 0 && strcmp(token, "tok") == 0, "its first event, at once", error, key);
+    expect(xs_write(a, XBT_NULL, key, "changed", 7), 0, "a change", "0");
+    error = xs_read_watch(b, path, sizeof path, token, sizeof token);
+    check(error == 0 && strcmp(path, key) == 0, "its event for the change", error, key);
+    expect(xs_rm(a, XBT_NULL, "/local/domain/0/data"), 0, "rm of what it wrote", "0");
+    xs_close(a);
+    xs_close(b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "gntdev") == 0)
@@ -229,6 +274,7 @@ int main(int argc, char **argv)
     close(a);
     close(b);
     too_many();
+    xenstore();
     printf("devtest: done: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -80,6 +80,14 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         expect(await run('xenstore-rm /local/domain/1/data/lesson')).toBe('');
         expect(await run('xenstore-read /local/domain/1/data/lesson')).toMatch(/no such file or directory/);
         expect(await run('xenstore-read bad//path')).toMatch(/invalid argument/);
+        // xenstore-watch in the background: an event when set, one per change.
+        const watchedAt = session.console(0).length;
+        await run('xenstore-watch -n 2 /local/domain/1/data/watched &');
+        const events = () => session.console(0).slice(watchedAt).match(/\/local\/domain\/1\/data\/watched\n/g)?.length ?? 0;
+        await session.until('the watch\'s first event', () => events() === 1);     // it may come after the prompt
+        await run('xenstore-write /local/domain/1/data/watched yes');
+        await run('wait');
+        expect(events()).toBe(2);
 
         // snoop: everything not its own refused, its ring ended by its own bad message, nobody else's.
         const before = freeMemory(await run('xl info'));
