@@ -292,13 +292,16 @@ static void console_output(uint32_t gfn, int events, uint32_t port, domid_t domi
  * instead of to its own UART; what is typed goes into the ring's `in`,
  * until Ctrl-] gives the console back.
  */
-int xl_console_attach(domid_t domid)
+int xl_console_attach(domid_t domid, int unpause)
 {
     uint32_t gfn, port;
     xen_domain_handle_t handle;
     struct xen_domctl_getdomaininfo info;
-    if (console_ring(domid, &gfn, &port) < 0 || xc_domain_getinfo(domid, &info) < 0)
+    if (console_ring(domid, &gfn, &port) < 0 || xc_domain_getinfo(domid, &info) < 0) {
+        if (unpause)
+            xc_domain_unpause(domid);   /* it runs, unattached */
         return 1;
+    }
     memcpy(handle, info.handle, sizeof handle);
     int32_t error;
     xen_ulong_t frame = gfn;
@@ -313,8 +316,12 @@ int xl_console_attach(domid_t domid)
             close(events);
         if (ring)
             xc_unmap_foreign((void *)ring, 1);
+        if (unpause)
+            xc_domain_unpause(domid);
         return 1;
     }
+    if (unpause)
+        xc_domain_unpause(domid);       /* xl create -c: bound first, so nothing it prints misses the ring */
     int parent = getpid(), child = fork();
     if (child == 0) {
         store_after_fork();

@@ -141,8 +141,9 @@ const char *xl_saved_config(domid_t domid)
 }
 
 /* A test guest has no terminal to attach a console to. */
-int xl_console_attach(domid_t domid)
+int xl_console_attach(domid_t domid, int unpause)
 {
+    (void)unpause;
     xl_print("xl: error: no console for d%u from a test guest\n", (unsigned)domid);
     return 1;
 }

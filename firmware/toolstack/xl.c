@@ -564,7 +564,7 @@ static int cmd_console(int argc, char **argv)
         xl_print("xl console: Domain-0's console is this one\n");
         return XL_ERROR;
     }
-    return xl_console_attach((domid_t)domid);
+    return xl_console_attach((domid_t)domid, 0);
 }
 
 static int cmd_destroy(int argc, char **argv)
@@ -915,11 +915,13 @@ static int cmd_create(int argc, char **argv)
     static struct xl_domain_config dc;
     static char error[XLCFG_ERROR];
     const char *file = 0, *why = "";
-    int paused = 0;
+    int paused = 0, console = 0;
     xlcfg_init(&cfg);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-p") == 0)
             paused = 1;
+        else if (strcmp(argv[i], "-c") == 0)
+            console = 1;
         else if (argv[i][0] == '-') {
             xl_print("xl create: option %s is not supported here\n", argv[i]);
             return XL_ERROR;
@@ -952,11 +954,12 @@ static int cmd_create(int argc, char **argv)
     }
     if (dc.unknown)
         xl_print("%s\n", dc.warning);
-    long domid = xl_create_domain(&dc, paused);
+    /* -c: attached before it first runs, so that its console shows it from its first byte (then unpaused, unless -p) */
+    long domid = xl_create_domain(&dc, paused || console);
     if (domid < 0)
         return XL_ERROR;
     xl_watch((domid_t)domid, &dc);
-    return 0;
+    return console ? xl_console_attach((domid_t)domid, !paused) : 0;
 }
 
 /* ---- the command line ---- */

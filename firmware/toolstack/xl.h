@@ -14,7 +14,8 @@
  *   xl_forget     undoes that, before the domain is destroyed
  *   xl_saved_config  the config xl_remember kept for a domain (xl.cfg text), or 0
  *   xl_console_attach  `xl console`: the domain's console ring on this
- *                 terminal until Ctrl-] (its exit status)
+ *                 terminal until Ctrl-] (its exit status); `unpause`: the
+ *                 domain (paused) is unpaused once the ring is bound
  *   xl_vcpu_isa   the riscv,isa a new domain's vCPUs get (domain 0's own)
  *   xl_now_ns     the time (any fixed origin) and xl_sleep_ms: for xl top's CPU %
  *   xl_watch      after a create: follows the domain and does what its
@@ -41,7 +42,7 @@ struct xl_store {
 };
 void xl_remember(domid_t domid, const struct xl_domain_config *config, const struct xl_store *store);
 void xl_forget(domid_t domid);
-int xl_console_attach(domid_t domid);
+int xl_console_attach(domid_t domid, int unpause);
 const char *xl_saved_config(domid_t domid);
 
 /* A domain's config as xl.cfg text (what xl list -l reads back): its length, or -1 if it does not fit. */

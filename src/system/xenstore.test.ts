@@ -15,7 +15,9 @@
  * before it came (its ring page was given back). snoop again, with
  * cmdline "grant": it grants domain 0 a page, and devtest maps it through
  * /dev/gntdev (with the device's refusals). Last, `xl console`
- * on guest2, which is halted from there: xl console ends with it.
+ * on guest2, which is halted from there: xl console ends with it; and
+ * xl create -c, whose guest's console shows on Domain-0's from its first
+ * byte.
  */
 import { describe, expect, it } from 'vitest';
 import { consoleOf, prompts, startHyperLab, type HvSession } from './hv-session.ts';
@@ -148,6 +150,18 @@ describe('xenstore, on HyperLab (deterministic)', () => {
         await session.until('Domain-0\'s prompt', () => /\n\$ $/.test(session.console(0).slice(attached)));
         expect(await run('xl list')).not.toContain('guest2');
         expect(await run('xl console guest2')).toBe('guest2 is an invalid domain identifier (rc=-6)\n');
+
+        // xl create -c: the new guest's console from its first byte, on Domain-0's; its own UART shows nothing.
+        const printedBefore = Array.from({ length: 8 }, (_, uart) => session.console(uart).length);
+        const createdAt = session.console(0).length;
+        await session.type(0, 'xl create -c /etc/xen/guest3.cfg\r');
+        await session.until('guest3\'s prompt on Domain-0\'s console',
+          () => /HyperLab kernel 0\.1 \(native\)[^]*Welcome to HyperLab\.[^]*\n\$ $/.test(session.console(0).slice(createdAt)));
+        await session.type(0, '\x1d');
+        await session.until('Domain-0\'s prompt again', () => /\$ \n\$ $/.test(session.console(0).slice(createdAt)));
+        const guest3 = Number(/^d(\d) \(guest3\): HVM/m.exec(session.log())![1]);
+        const uart = consoleOf(session, guest3);
+        expect(session.console(uart).slice(printedBefore[uart])).toBe('');
         expect(session.log()).not.toMatch(/panic|crashed/);
       } finally {
         await session.stop();
