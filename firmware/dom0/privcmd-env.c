@@ -260,11 +260,16 @@ static void console_output(uint32_t gfn, int events, uint32_t port, domid_t domi
         exit(1);
     }
     struct ioctl_evtchn_bind_virq bind = { VIRQ_DOM_EXC };
-    ioctl(events, IOCTL_EVTCHN_BIND_VIRQ, &bind);
+    int dom_exc = ioctl(events, IOCTL_EVTCHN_BIND_VIRQ, &bind);
     struct ioctl_evtchn_notify notify = { port };
     for (;;) {
         uint32_t fired[8];
         int n = read(events, fired, sizeof fired);
+        if (n == -EINTR)
+            exit(0);                    /* the parent detached (Ctrl-]) */
+        int domains_changed = n < 0;    /* -EOVERFLOW: look at everything */
+        for (int i = 0; i < n / (int)sizeof fired[0]; i++)
+            domains_changed |= (int)fired[i] == dom_exc;
         if (n > 0)
             write(events, fired, n);
         char chunk[RING_OUT];
@@ -278,7 +283,7 @@ static void console_output(uint32_t gfn, int events, uint32_t port, domid_t domi
             write(STDOUT, chunk, (int)count);
             ioctl(events, IOCTL_EVTCHN_NOTIFY, &notify);    /* room again: a transmitter that waited goes on */
         }
-        if ((n < 0 && n != -EOVERFLOW) || !still_there(domid, handle)) {
+        if ((n < 0 && n != -EOVERFLOW) || (domains_changed && !still_there(domid, handle))) {
             xl_print("\n");
             kill(parent);
             exit(0);
